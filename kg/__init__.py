@@ -1,0 +1,34 @@
+"""newskg: turn news articles into an RDF knowledge graph you can query, explore and grow.
+
+Examples:
+    >>> import kg
+    >>> sorted(kg.saved_queries())[:3]
+    ['articles', 'entities', 'legislative-actions']
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from kg.errors import (
+    IngestError,
+    KGError,
+    ModelNotFoundError,
+    QueryError,
+    StoreError,
+    ValidationError,
+)
+from kg.graph import read_graph, to_graph, validate, write_graph
+from kg.ingest import read_articles
+from kg.model import Article, Entity, Evidence, LegislativeAction, Role, Span, Statement, TimeRef
+from kg.pipeline import BuildReport, build, build_graphs
+from kg.query import Result, format_result, query, saved_queries
+from kg.resolve import resolve
+
+__all__ = [
+    "Article", "BuildReport", "Entity", "Evidence", "IngestError", "KGError",
+    "LegislativeAction", "ModelNotFoundError", "QueryError", "Result", "Role", "Span",
+    "Statement", "StoreError", "TimeRef", "ValidationError", "__version__", "build",
+    "build_graphs", "format_result", "query", "read_articles", "read_graph", "resolve",
+    "saved_queries", "to_graph", "validate", "write_graph",
+]

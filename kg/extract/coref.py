@@ -1,0 +1,127 @@
+"""Coreference inside one article: pronouns of speakers and definite descriptions ("the chancellor")."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extract import lexicon as lex
+from kg.extract.context import Context
+from kg.model import Role
+
+_FEMALE = {"mrs", "ms", "miss", "lady", "baroness", "dame", "she", "her"}
+_MALE = {"mr", "sir", "lord", "baron", "he", "him", "his"}
+
+
+def np_title_head(tok: Token) -> Token | None:
+    """The title word opening the noun phrase of ``tok`` ("The governor of X's region").
+
+    The small model often attaches "The governor of China's ... region" to "region"; the
+    phrase still starts with the determiner and the title.
+    """
+    doc = tok.doc
+    i = tok.left_edge.i
+    if doc[i].lower_ not in {"the", "a", "an"}:
+        return None
+    j = i + 1
+    while j <= tok.i and j < len(doc) and doc[j].lower_ in lex.TITLE_MODIFIERS:
+        j += 1
+    if j <= tok.i and doc[j].lower_ in lex.TITLE_HEADS:
+        return doc[j]
+    return None
+
+
+class Coref:
+    """Resolves pronouns and role descriptions to person entities, left to right."""
+
+    def __init__(self, ctx: Context, roles: list[Role]) -> None:
+        self.ctx = ctx
+        self.gender: dict[str, str] = {}
+        for c in ctx.clusters:
+            for m in c.mentions:
+                first = m.text.split()[0].lower().rstrip(".")
+                if first in _FEMALE:
+                    self.gender[c.key] = "f"
+                elif first in _MALE:
+                    self.gender[c.key] = "m"
+        self.titles: dict[str, list[str]] = {}
+        for role in roles:
+            self.titles.setdefault(role.person, []).append(role.title)
+
+    def pronoun(self, tok: Token, *, prefer: str | None = None) -> str | None:
+        """The person a "he"/"she" refers to: the last person named before it (3 sentences).
+
+        ``prefer`` is the speaker of the previous statement, chosen when the gender allows.
+        """
+        low = tok.lower_
+        want = "f" if low in {"she", "her"} else "m" if low in {"he", "him", "his"} else None
+        if want is None:
+            return None
+        if prefer and self.ctx.kind.get(prefer) == "Person" and self.gender.get(prefer) in (
+                None, want):
+            if self._recent(prefer, tok):
+                return prefer
+        doc = self.ctx.doc
+        sent_starts = 0
+        i = tok.i - 1
+        while i >= 0:
+            if doc[i].is_sent_start:
+                sent_starts += 1
+                if sent_starts > 3:
+                    break
+            key = self.ctx.tok_entity[i]
+            if key and self.ctx.kind[key] == "Person" and self.gender.get(key) in (None, want):
+                if not self.ctx.is_quoted(doc[i]):
+                    return key
+            i -= 1
+        return None
+
+    def _recent(self, key: str, tok: Token) -> bool:
+        """True unless another person of the same gender was named since ``key``."""
+        doc = self.ctx.doc
+        i = tok.i - 1
+        while i >= 0 and tok.i - i < 120:
+            other = self.ctx.tok_entity[i]
+            if other == key:
+                return True
+            if other and other != key and self.ctx.kind[other] == "Person" \
+                    and not self.ctx.is_quoted(doc[i]):
+                return False
+            i -= 1
+        return True
+
+    def description(self, tok: Token) -> str | None:
+        """The person a definite description such as "the chancellor" refers to."""
+        head = tok.lower_
+        if head not in lex.TITLE_HEADS:
+            return None
+        mods = {c.lower_ for c in tok.children if c.dep_ in {"compound", "amod"}}
+        matches = []
+        for person, titles in self.titles.items():
+            for title in titles:
+                words = title.replace("-", " ").split()
+                if words[-1] == head and mods <= set(words) and not title.startswith("former"):
+                    matches.append(person)
+                    break
+        if len(set(matches)) == 1:
+            return matches[0]
+        return None
+
+    def lede(self, tok: Token) -> str | None:
+        """A title description opening the article names the first person of what follows.
+
+        News ledes describe before they name: "The governor of X has defended ...", then
+        "Shohrat Zakir, chairman of ..., said". Only the first sentence qualifies.
+        """
+        doc = self.ctx.doc
+        first = next(iter(doc.sents))
+        if not (first.start <= tok.i < first.end) or tok.lower_ not in lex.TITLE_HEADS:
+            return None
+        if any(self.ctx.kind.get(self.ctx.tok_entity[t.i] or "") == "Person" for t in first):
+            return None
+        sents = list(doc.sents)[1:3]
+        for sent in sents:
+            for t in sent:
+                key = self.ctx.tok_entity[t.i]
+                if key and self.ctx.kind[key] == "Person":
+                    return key
+        return None

@@ -1,0 +1,382 @@
+"""Find the named people, organisations and places of an article and group their mentions.
+
+The small spaCy model makes news-typical mistakes; this module repairs them (determiners and
+titles inside names, names cut short, nationalities tagged as places), adds what it misses
+(party and institution names, "government of X", capitalised names headed by Committee,
+Court, Ministry, ...), then groups mentions into entities (surnames, honorifics, acronyms,
+shortened place names) and chooses each entity's kind by voting over its mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract import lexicon as lex
+
+_KIND = {"PERSON": "Person", "ORG": "Organization", "GPE": "Location", "LOC": "Location",
+         "FAC": "Location", "NORP": "Organization"}
+_STRIP_LEAD = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their",
+               "our", "new", "former", "ex"}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december", "monday", "tuesday", "wednesday",
+           "thursday", "friday", "saturday", "sunday"}
+_NOT_NAMES = _MONTHS | {"god", "internet", "web", "christmas", "easter", "the", "mps", "meps"}
+
+
+@dataclass
+class Mention:
+    """One mention: tokens ``start:end`` of the doc, what kind it looks like and how sure."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+    votes: float = 1.0
+    canonical: str | None = None
+    subkind: str | None = None
+    nested: bool = False  # allowed to overlap other mentions ("government of <place>")
+
+
+@dataclass
+class Cluster:
+    """The mentions of one entity."""
+
+    key: str
+    mentions: list[Mention] = field(default_factory=list)
+    kind: str = "Person"
+    name: str = ""
+    subkind: str | None = None
+
+
+def _clean(tokens: Span) -> tuple[int, int]:
+    """Token bounds of ``tokens`` without determiners, possessives and punctuation."""
+    start, end = tokens.start, tokens.end
+    doc = tokens.doc
+    while start < end and (doc[start].lower_ in _STRIP_LEAD or doc[start].is_punct
+                           or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct
+                           or doc[end - 1].lower_ in {"'s", "’s"} or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _is_title_word(tok: Token) -> bool:
+    low = tok.lower_
+    return low in lex.TITLE_HEADS or low in lex.TITLE_MODIFIERS or low in lex.PARTY_ADJECTIVES
+
+
+def _strip_person_titles(doc: Doc, start: int, end: int) -> int:
+    """Move ``start`` past titles and party words glued to a person's name."""
+    while end - start > 1:
+        tok = doc[start]
+        if tok.lower_ in lex.PEERAGE:
+            break
+        if _is_title_word(tok) or tok.lower_ in lex.HONORIFICS - lex.PEERAGE:
+            # keep a plain honorific only when it is the whole first name part ("Mr Blair")
+            if tok.lower_.rstrip(".") in {"mr", "mrs", "ms", "miss", "dr"}:
+                break
+            start += 1
+            continue
+        break
+    return start
+
+
+def _lexicon_mentions(doc: Doc) -> Iterable[Mention]:
+    n = len(doc)
+    i = 0
+    while i < n:
+        for size in (4, 3, 2, 1):
+            if i + size > n:
+                continue
+            window = doc[i : i + size]
+            if not window[0].text[:1].isupper() or window[0].is_sent_start and size == 1 and \
+                    window[0].lower_ in {"labour", "congress", "parliament"} and False:
+                continue
+            key = " ".join(t.lower_ for t in window).replace(".", "")
+            found = lex.KNOWN_ORGS.get(key)
+            if found is None:
+                continue
+            if size == 1 and len(key) <= 3 and window[0].text != window[0].text.upper():
+                continue  # "Un" or "Eu" are not the UN or the EU
+            if not all(t.text[:1].isupper() or t.is_digit for t in window):
+                continue
+            canonical, subkind = found
+            yield Mention(i, i + size, "Organization", window.text, votes=3.0,
+                          canonical=canonical, subkind=subkind)
+            i += size - 1
+            break
+        i += 1
+
+
+def _ner_mentions(doc: Doc) -> Iterable[Mention]:
+    for ent in doc.ents:
+        kind = _KIND.get(ent.label_)
+        if kind is None:
+            continue
+        start, end = _clean(ent)
+        if start >= end:
+            continue
+        if kind == "Person":
+            start = _strip_person_titles(doc, start, end)
+        span = doc[start:end]
+        low = span.text.lower()
+        if ent.label_ == "NORP" and low not in lex.KNOWN_ORGS:
+            continue  # nationalities and groups ("Chinese", "Muslims") are not entities
+        if low in _NOT_NAMES or not any(c.isalpha() for c in span.text):
+            continue
+        if kind == "Location" and _is_group_word(span):
+            continue
+        if kind != "Person" and end < len(doc) and doc[end].lower_ in lex.TITLE_HEADS \
+                and all(_is_title_word(t) or t.lower_ == "and" or t.pos_ == "PROPN" for t in span) \
+                and end < len(doc) - 1 and doc[end + 1].pos_ == "PROPN":
+            continue  # "Home" of "Home Secretary Charles Clarke" is part of a title
+        if kind == "Location":
+            end = _extend_place(doc, end)
+        # A title right after "the X" where X is tagged ORG: "Trade and Industry" Secretary
+        if kind == "Organization" and end < len(doc) and doc[end].text[:1].isupper() \
+                and doc[end].lower_ in lex.TITLE_HEADS:
+            continue
+        yield Mention(start, end, kind, doc[start:end].text)
+
+
+def _is_group_word(span: Span) -> bool:
+    """Demonyms and ethnic groups that the model tags as places ("Uygurs")."""
+    if len(span) != 1:
+        return False
+    tok = span[0]
+    low = tok.lower_
+    if low in lex.COUNTRIES:
+        return False
+    return tok.tag_ == "NNPS" or (low.endswith("s") and low.endswith(lex.GROUP_SUFFIXES))
+
+
+def _extend_place(doc: Doc, end: int) -> int:
+    """Extend "Xinjiang Uygur" to "Xinjiang Uygur autonomous region"."""
+    rest = doc[end : end + 3]
+    words = [t.lower_ for t in rest]
+    for tail in lex.PLACE_TAILS:
+        parts = tail.split()
+        if words[: len(parts)] == parts and len(parts) > 1:
+            return end + len(parts)
+    return end
+
+
+def _government_of(doc: Doc, places: list[Mention]) -> Iterable[Mention]:
+    """"government of X" names an organisation when X is a named place."""
+    for place in places:
+        i = place.start
+        if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in {
+            "government", "parliament", "assembly", "people's government"
+        }:
+            start = i - 2
+            yield Mention(start, place.end, "Organization", doc[start : place.end].text,
+                          votes=3.0, subkind="GovernmentOrganization", nested=True)
+
+
+_CONNECT = {"of", "for", "and", "on", "&"}
+
+
+def _pattern_orgs(doc: Doc) -> Iterable[Mention]:
+    """Capitalised names headed by Committee, Court, Ministry, ... that the model missed."""
+    n = len(doc)
+    i = 0
+    while i < n:
+        if not (doc[i].text[:1].isupper() and doc[i].is_alpha) or doc[i].lower_ in _STRIP_LEAD:
+            i += 1
+            continue
+        j = i
+        last_cap = i
+        while j < n:
+            tok = doc[j]
+            if tok.text[:1].isupper() and (tok.is_alpha or "-" in tok.text):
+                last_cap = j
+                j += 1
+            elif tok.lower_ in _CONNECT and j + 1 < n and doc[j + 1].text[:1].isupper():
+                j += 1
+            elif tok.lower_ == "the" and j > i and doc[j - 1].lower_ == "of" and j + 1 < n \
+                    and doc[j + 1].text[:1].isupper():
+                j += 1
+            else:
+                break
+        end = last_cap + 1
+        heads = [k for k in range(i, end) if doc[k].lower_ in lex.ORG_HEADS]
+        if heads and end - i >= 2:
+            # cut trailing "of X" only when the head is the last word ("Court of Appeal" stays)
+            yield Mention(i, end, "Organization", doc[i:end].text, votes=2.0)
+        elif end - i >= 1 and end < n and doc[end].lower_ in {"union", "party", "council"}:
+            # "the Public and Commercial Services union": lower-case head after a capitalised name
+            yield Mention(i, end + 1, "Organization", doc[i : end + 1].text, votes=1.5)
+        i = max(end, i + 1)
+
+
+def _honorific_people(doc: Doc) -> Iterable[Mention]:
+    """"Mr Prentis", "Ms Hewitt", "Lord Falconer": always people, whatever the model says."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        if tok.lower_.rstrip(".") not in {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady",
+                                          "baroness", "dame"}:
+            continue
+        if not tok.text[:1].isupper():
+            continue
+        j = i + 1
+        while j < n and doc[j].text[:1].isupper() and doc[j].is_alpha and j - i <= 3:
+            j += 1
+        if j > i + 1:
+            yield Mention(i, j, "Person", doc[i:j].text, votes=3.0)
+
+
+def _title_people(doc: Doc) -> Iterable[Mention]:
+    """Two capitalised words right after a title ("spokesman John Smith") are a person."""
+    n = len(doc)
+    for i, tok in enumerate(doc[:-2]):
+        if tok.lower_ not in lex.TITLE_HEADS:
+            continue
+        j = i + 1
+        while j < n and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() \
+                and doc[j].is_alpha and doc[j].lower_ not in lex.TITLE_HEADS and j - i <= 3:
+            j += 1
+        if j - i >= 3 and (j >= n or doc[j].lower_ not in lex.ORG_HEADS):
+            yield Mention(i + 1, j, "Person", doc[i + 1 : j].text, votes=1.5)
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    """Every entity mention in ``doc``, non-overlapping except for nested organisations."""
+    ner = list(_ner_mentions(doc))
+    candidates = (
+        [(m, 0) for m in _lexicon_mentions(doc)]
+        + [(m, 1) for m in _honorific_people(doc)]
+        + [(m, 2) for m in ner]
+        + [(m, 3) for m in _title_people(doc)]
+        + [(m, 4) for m in _pattern_orgs(doc)]
+    )
+    # the longest candidate wins an overlap; ties go to the more trusted source
+    candidates.sort(key=lambda c: (-(c[0].end - c[0].start), c[1], c[0].start))
+    taken = [False] * len(doc)
+    chosen: list[Mention] = []
+    for m, source in candidates:
+        if any(taken[m.start : m.end]):
+            continue
+        if source == 2 and m.kind == "Person" and m.end - m.start == 1:
+            low = doc[m.start].lower_
+            if low in lex.TITLE_HEADS or low in _NOT_NAMES:
+                continue
+        for k in range(m.start, m.end):
+            taken[k] = True
+        chosen.append(m)
+    places = [m for m in chosen if m.kind == "Location"]
+    chosen.extend(_government_of(doc, places))
+    chosen.sort(key=lambda m: (m.start, m.end))
+    return chosen
+
+
+# ------------------------------------------------------------------ grouping
+def _words(text: str) -> list[str]:
+    text = text.replace("’", "'")
+    text = re.sub(r"'s$", "", text)
+    return [w for w in re.split(r"[^\w'-]+", text) if w]
+
+
+def _core(m: Mention) -> list[str]:
+    """The name words without a leading plain honorific ("Mr Blair" -> ["Blair"])."""
+    words = _words(m.text)
+    if len(words) > 1 and words[0].lower().rstrip(".") in {"mr", "mrs", "ms", "miss", "dr"}:
+        words = words[1:]
+    return words
+
+
+def _acronym(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def cluster(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
+    """Group mentions into entities and choose each entity's kind and name."""
+    clusters: list[Cluster] = []
+    by_norm: dict[str, Cluster] = {}
+
+    def new(m: Mention, norm: str) -> None:
+        c = Cluster(key=f"e{len(clusters) + 1}", mentions=[m])
+        clusters.append(c)
+        by_norm[norm] = c
+
+    # longer names first, so that "Zakir" finds "Shohrat Zakir" wherever it appears
+    order = sorted(mentions, key=lambda m: (-len(_core(m)), m.start))
+    for m in order:
+        core = _core(m)
+        norm = (m.canonical or " ".join(core)).lower()
+        if norm in by_norm:
+            by_norm[norm].mentions.append(m)
+            continue
+        target = _match_existing(m, core, clusters)
+        if target is not None:
+            target.mentions.append(m)
+            by_norm.setdefault(norm, target)
+        else:
+            new(m, norm)
+    for c in clusters:
+        c.mentions.sort(key=lambda m: m.start)
+        _decide(c)
+    clusters.sort(key=lambda c: c.mentions[0].start)
+    for n, c in enumerate(clusters, 1):
+        c.key = f"e{n}"
+    return clusters
+
+
+def _match_existing(m: Mention, core: list[str], clusters: list[Cluster]) -> Cluster | None:
+    low = [w.lower() for w in core]
+    best: Cluster | None = None
+    for c in clusters:
+        for other in c.mentions:
+            if other.nested != m.nested:
+                continue
+            ocore = [w.lower() for w in _core(other)]
+            if len(ocore) <= len(low):
+                continue
+            if m.kind == "Person" or other.kind == "Person":
+                # a surname (or "Mr Surname") refers to the full name ending with it
+                if len(low) == 1 and ocore[-1] == low[0] and other.kind == "Person" \
+                        and m.kind in {"Person", "Location", "Organization"} \
+                        and (m.kind == "Person" or m.votes <= 1.0):
+                    best = c
+                elif m.text.split()[0].lower() in lex.PEERAGE and ocore[-len(low):] == low:
+                    best = c
+            elif m.kind == other.kind == "Location" and ocore[: len(low)] == low:
+                best = c  # "Xinjiang" -> "Xinjiang Uygur autonomous region"
+            elif m.kind == "Organization" and len(low) == 1 and core[0].isupper() \
+                    and len(core[0]) >= 2 and _acronym(_core(other)).lower() == low[0]:
+                best = c  # "TUC" -> "Trades Union Congress"
+            if best is c:
+                break
+        if best is not None:
+            return best
+    return None
+
+
+def _decide(c: Cluster) -> None:
+    votes: Counter[str] = Counter()
+    for m in c.mentions:
+        votes[m.kind] += m.votes
+    canonical = [m.canonical for m in c.mentions if m.canonical]
+    if canonical:
+        c.kind = "Organization"
+        c.name = Counter(canonical).most_common(1)[0][0]
+        c.subkind = next((m.subkind for m in c.mentions if m.subkind), None)
+        return
+    c.kind = votes.most_common(1)[0][0]
+    if any(_core(m) != _words(m.text) for m in c.mentions):
+        c.kind = "Person"  # "Mr X" is a person whatever the model tagged
+    names = [" ".join(_core(m)) if c.kind == "Person" else m.text for m in c.mentions]
+    peer = [m.text for m in c.mentions if m.text.split()[0].lower() in lex.PEERAGE]
+    # the fullest form: most words, then the most frequent, then the first
+    counts = Counter(names)
+    c.name = max(names, key=lambda s: (len(s.split()), counts[s], -names.index(s)))
+    if peer and len(c.name.split()) < 2:
+        c.name = peer[0]
+    c.subkind = next((m.subkind for m in c.mentions if m.subkind), None)
+    if c.kind == "Location" and c.name.lower() in lex.COUNTRIES:
+        c.subkind = "Country"

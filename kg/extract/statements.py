@@ -1,0 +1,165 @@
+"""Statements: who is reported to have said or written what.
+
+Reporting verbs with their speaker (subject, inverted subject, passive "by", "according to"),
+speakers resolved through pronouns, descriptions and spokespeople of named organisations, and
+quotation runs: a sentence that opens a new quotation right after an attributed sentence
+belongs to the same speaker (news leaves multi-paragraph quotes open).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from kg.extract import lexicon as lex
+from kg.extract.context import Context, starts_with_quote
+from kg.extract.coref import Coref, np_title_head
+from kg.model import Statement, TimeRef
+
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "statement", "source",
+           "sources", "official", "officials", "representative"}
+_SPEAKER_KINDS = ("Person", "Organization")
+
+
+def _subject(verb: Token) -> Token | None:
+    """The grammatical speaker of a reporting verb, following conjunctions and passives."""
+    tok: Token | None = verb
+    for _ in range(4):
+        assert tok is not None
+        for child in tok.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                return child
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+        if tok.dep_ in {"conj", "xcomp", "advcl"} and tok.head is not tok:
+            tok = tok.head
+            continue
+        if tok.dep_ == "relcl":
+            return tok.head
+        break
+    return None
+
+
+class _Speakers:
+    def __init__(self, ctx: Context, coref: Coref) -> None:
+        self.ctx = ctx
+        self.coref = coref
+        self.last: str | None = None
+
+    def of(self, tok: Token) -> str | None:
+        ctx = self.ctx
+        key = ctx.entity_of(tok)
+        if key and ctx.kind[key] in _SPEAKER_KINDS:
+            return key
+        low = tok.lower_
+        if low in {"he", "she"}:
+            return self.coref.pronoun(tok, prefer=self.last)
+        if low in {"who", "that"} and tok.head.dep_ == "relcl":
+            return self.of(tok.head.head)
+        if low in _SPOKES:
+            return self._owner(tok)
+        # a title with the name in apposition: "the home secretary, Charles Clarke, said"
+        for child in tok.children:
+            if child.dep_ in {"appos", "compound"}:
+                key = ctx.entity_of(child)
+                if key and ctx.kind[key] == "Person":
+                    return key
+        head = np_title_head(tok)
+        if head is not None:
+            return self.coref.description(head) or self.coref.lede(head)
+        return None
+
+    def _owner(self, tok: Token) -> str | None:
+        """A spokesperson's organisation: "a Home Office spokesman", "a spokesman for X"."""
+        ctx = self.ctx
+        for child in tok.children:
+            if child.dep_ in {"poss", "compound", "nmod"}:
+                key = ctx.entity_of(child)
+                if key and ctx.kind[key] == "Organization":
+                    return key
+            if child.dep_ == "prep" and child.lower_ in {"for", "of", "at", "from"}:
+                for pobj in child.children:
+                    key = ctx.entity_of(pobj)
+                    if key and ctx.kind[key] == "Organization":
+                        return key
+        return None
+
+
+def _quote_text(ctx: Context, sent: SpacySpan) -> str | None:
+    text = ctx.doc.text
+    parts, cur = [], []
+    for i in range(sent.start_char, sent.end_char):
+        if ctx.in_quote[i] and text[i] not in "\"“”«»":
+            cur.append(text[i])
+        elif cur:
+            parts.append("".join(cur).strip())
+            cur = []
+    if cur:
+        parts.append("".join(cur).strip())
+    quote = " ".join(p for p in parts if len(p.split()) >= 2)
+    return quote or None
+
+
+def _is_reporting(tok: Token) -> bool:
+    if tok.pos_ not in {"VERB"} or tok.lemma_ not in lex.SPEECH_VERBS:
+        return False
+    if tok.lemma_ in lex.SPEECH_VERBS_WEAK:
+        deps = {c.dep_ for c in tok.children}
+        preps = {c.lower_ for c in tok.children if c.dep_ in {"prep", "prt"}}
+        if tok.lemma_ == "call":
+            return "for" in preps or "on" in preps
+        if tok.lemma_ == "point":
+            return "out" in preps
+        return bool(deps & {"ccomp", "dobj", "prep", "oprd"})
+    return True
+
+
+def find_statements(ctx: Context, coref: Coref,
+                    times: dict[int, TimeRef] | None = None) -> list[Statement]:
+    """All statements of the article, one per sentence and speaker."""
+    times = times or {}
+    speakers = _Speakers(ctx, coref)
+    out: list[Statement] = []
+    prev_attributed: tuple[str, str] | None = None
+    for sent in ctx.doc.sents:
+        found: dict[str, Statement] = {}
+        for tok in sent:
+            verb: str | None = None
+            subj: Token | None = None
+            if _is_reporting(tok) and not ctx.is_quoted(tok):
+                verb, subj = tok.lemma_, _subject(tok)
+            elif tok.lower_ == "according" and tok.i + 1 < sent.end \
+                    and tok.nbor(1).lower_ == "to":
+                verb = "according to"
+                subj = next((c for c in tok.nbor(1).children if c.dep_ == "pobj"), None)
+            if verb is None or subj is None:
+                continue
+            key = speakers.of(subj)
+            if key is None or key in found:
+                continue
+            a, b = sorted((subj.i, tok.i))
+            a = min(a, ctx.mention_bounds(subj)[0])
+            rule = "according-to" if verb == "according to" else (
+                "pronoun-speaker" if subj.pos_ == "PRON" else "reporting-verb")
+            found[key] = Statement(
+                speaker=key, verb=verb, quote=_quote_text(ctx, sent),
+                when=times.get(sent.start),
+                evidence=ctx.evidence(sent, a, b, rule, 0.9 if rule == "reporting-verb" else 0.75),
+            )
+        if found:
+            out.extend(found.values())
+            first = next(iter(found.values()))
+            prev_attributed = (first.speaker, first.verb)
+            speakers.last = first.speaker
+        elif prev_attributed and starts_with_quote(sent):
+            speaker, verb = prev_attributed
+            out.append(Statement(
+                speaker=speaker, verb=verb, quote=_quote_text(ctx, sent),
+                evidence=ctx.evidence(sent, sent.start, sent.end - 1, "quote-continuation", 0.7),
+            ))
+            prev_attributed = None
+        else:
+            prev_attributed = None
+    return out

@@ -1,0 +1,225 @@
+"""SPARQL 1.1 over a graph file, a build directory or an rdflib Dataset; saved queries.
+
+Queries run on pyoxigraph (13-125x faster than rdflib's engine on joins, see DESIGN.md §3).
+The default graph is the union of the article graphs; ``GRAPH ?g`` reaches each article.
+newskg's prefixes (schema:, org:, kg:, oa:, prov:, time:, skos:, ...) are predeclared.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
+from kg.errors import QueryError, StoreError
+from kg.vocab import PREFIXES
+
+__all__ = ["Result", "saved_queries", "saved_query", "open_store", "query", "format_result",
+           "RESULT_FORMATS"]
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass
+class Result:
+    """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] | None = None
+
+    def records(self) -> list[dict[str, str | None]]:
+        """Rows as dicts of plain strings (lexical values), handy in notebooks."""
+        return [{v: (t.value if t is not None and hasattr(t, "value") else None)
+                 for v, t in zip(self.variables, row, strict=True)} for row in self.rows]
+
+    def to_graph(self) -> Graph:
+        """CONSTRUCT/DESCRIBE results as an rdflib Graph."""
+        g = Graph()
+        if self.triples:
+            data = ox.serialize(self.triples, format=ox.RdfFormat.N_TRIPLES)
+            g.parse(data=data, format="nt")
+        return g
+
+
+def saved_queries() -> dict[str, tuple[str, str]]:
+    """Saved query name -> (one-line description, SPARQL text)."""
+    out = {}
+    folder = resources.files("kg") / "queries"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".rq"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        first = text.splitlines()[0] if text else ""
+        out[entry.name[:-3]] = (first.lstrip("# ").strip(), text)
+    return out
+
+
+def saved_query(name: str) -> str:
+    """The SPARQL text of a saved query.
+
+    Raises:
+        QueryError: no saved query has that name (the message lists them).
+    """
+    queries = saved_queries()
+    if name not in queries:
+        raise QueryError(f"no saved query {name!r}; available: {', '.join(queries)}")
+    return queries[name][1]
+
+
+def open_store(source: str | Path | Dataset | Graph | ox.Store) -> ox.Store:
+    """An in-memory pyoxigraph store holding ``source``.
+
+    ``source`` may be a graph file (.trig, .nq, .ttl, .nt, .jsonld), a directory written by
+    ``kg build`` (its graph.* file), an rdflib Dataset/Graph, or a pyoxigraph Store.
+    """
+    if isinstance(source, ox.Store):
+        return source
+    store = ox.Store()
+    if isinstance(source, Graph):  # a Dataset is a Graph too
+        data = source.serialize(format="nquads" if isinstance(source, Dataset) else "nt")
+        store.load(data.encode(), format=ox.RdfFormat.N_QUADS
+                   if isinstance(source, Dataset) else ox.RdfFormat.N_TRIPLES)
+        return store
+    path = _graph_file(Path(source))
+    fmt = _FILE_FORMATS[path.suffix.lower()]
+    try:
+        store.load(path=str(path), format=fmt)
+    except (SyntaxError, ValueError, OSError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise StoreError(f"{path}: not valid RDF ({first})") from None
+    return store
+
+
+_FILE_FORMATS = {
+    ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def _graph_file(path: Path) -> Path:
+    if path.is_dir():
+        for name in ("graph.trig", "graph.nq", "graph.jsonld", "graph.ttl"):
+            if (path / name).is_file():
+                return path / name
+        raise StoreError(f"{path}: no graph.trig (or .nq/.jsonld/.ttl) in this directory; "
+                         "run 'kg build ARTICLE --out DIR' first")
+    if not path.exists():
+        raise StoreError(f"{path}: no such graph file or directory")
+    if path.suffix.lower() not in _FILE_FORMATS:
+        raise StoreError(f"{path}: unknown graph file type; use .trig, .nq, .ttl, .nt or .jsonld")
+    return path
+
+
+def query(source: str | Path | Dataset | Graph | ox.Store, sparql: str) -> Result:
+    """Run ``sparql`` over ``source`` (see ``open_store``); the default graph is the union.
+
+    Raises:
+        QueryError: the query is not valid SPARQL 1.1 (the message says where).
+    """
+    store = open_store(source)
+    try:
+        answer = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QueryError(f"bad SPARQL: {exc}") from None
+    except (ValueError, OSError, RuntimeError) as exc:
+        raise QueryError(f"the query failed: {exc}") from None
+    if isinstance(answer, ox.QueryBoolean):
+        return Result(boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        return Result(triples=list(answer))
+    variables = [v.value for v in answer.variables]
+    rows = [tuple(sol[v] for v in variables) for sol in answer]
+    return Result(variables=variables, rows=rows)
+
+
+# ------------------------------------------------------------------ output formats
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+def _plain(term: Term | None) -> str:
+    if term is None:
+        return ""
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def format_result(result: Result, fmt: str = "table") -> str:
+    """Serialise a result: SPARQL 1.1 JSON, CSV or TSV results, or a readable table.
+
+    CONSTRUCT results are written as Turtle whatever ``fmt`` says, except ``json`` (JSON-LD).
+    """
+    if fmt not in RESULT_FORMATS:
+        raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(RESULT_FORMATS)}")
+    if result.triples is not None:
+        graph = result.to_graph()
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns)
+        return graph.serialize(format="json-ld" if fmt == "json" else "turtle")
+    if result.boolean is not None:
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
+        return ("true" if result.boolean else "false") + "\n"
+    if fmt == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True)
+                     if t is not None} for row in result.rows]
+        doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+        return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow([_plain(t) for t in row])
+        return buf.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join("?" + v for v in result.variables)]
+        lines += ["\t".join(str(t) if t is not None else "" for t in row) for row in result.rows]
+        return "\n".join(lines) + "\n"
+    return _table(result)
+
+
+def _table(result: Result) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    for v in result.variables:
+        table.add_column(v, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(_short(t) for t in row))
+    console = Console(file=io.StringIO(), width=160, force_terminal=False, color_system=None)
+    console.print(table)
+    console.print(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    return str(out)
+
+
+def _short(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in PREFIXES.items():
+            if term.value.startswith(ns):
+                return f"{prefix}:{term.value[len(ns):]}"
+        return term.value
+    return _plain(term)

@@ -1,0 +1,237 @@
+"""Tests for kg.render: the graph as a networkx graph and as an offline, escaped HTML page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+
+from kg.errors import KGError, QueryError, StoreError
+from kg.graph import to_graph, write_graph
+from kg.model import Article, Entity, Evidence, LegislativeAction, Role, Span, Statement
+from kg.render import render_html, to_html, to_networkx
+from kg.resolve import resolve
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+SENTENCES = (
+    "Shohrat Zakir, chairman of the government of Xinjiang, said the centres help people. ",
+    f'Zakir told Xinhua that "{IMG} href" was false. ',
+    "The Standing Committee amended the Regulation on De-extremification. ",
+    "The Regulation on De-extremification was amended again in Urumqi. ",
+    "Chen Quanguo is party secretary.",
+)
+TEXT = "".join(SENTENCES)
+
+
+def span(phrase: str, *, after: int = 0, text: str = TEXT) -> Span:
+    start = text.index(phrase, after)
+    return Span(start, start + len(phrase), phrase)
+
+
+def sentence(n: int) -> Span:
+    return span(SENTENCES[n].strip())
+
+
+def evidence(n: int, phrase: str) -> Evidence:
+    sent = sentence(n)
+    return Evidence(sent, span(phrase, after=sent.start), rule=f"rule-{n}", confidence=0.9)
+
+
+def make_article(article_id: str = "a0001", *, title: str = f"Xinjiang {SCRIPT} chief speaks",
+                 url: str = "https://example.org/news/1") -> Article:
+    reg = "Regulation on De-extremification"
+    entities = (
+        Entity("zakir", "Person", "Shohrat Zakir", ("Zakir",),
+               (span("Shohrat Zakir"), span("Zakir", after=len(SENTENCES[0])))),
+        Entity("gov", "Organization", "government of Xinjiang", (),
+               (span("government of Xinjiang"),), subkind="GovernmentOrganization"),
+        Entity("xinhua", "Organization", "Xinhua", (), (span("Xinhua"),)),
+        Entity("npc", "Organization", "Standing Committee", (), (span("Standing Committee"),)),
+        Entity("reg", "Legislation", reg, (), (span(reg), span(reg, after=span(reg).end))),
+        Entity("urumqi", "Location", "Urumqi", (), (span("Urumqi"),)),
+        Entity("chen", "Person", "Chen Quanguo", (), (span("Chen Quanguo"),)),
+    )
+    return Article(
+        id=article_id, text=TEXT, title=title, date=dt.date(2018, 10, 16), url=url,
+        entities=entities,
+        roles=(Role("zakir", "chairman", evidence(0, "chairman of the government of Xinjiang"),
+                    organization="gov"),
+               Role("chen", "party secretary", evidence(4, "party secretary"))),
+        statements=(Statement("zakir", "said", evidence(0, "said")),
+                    Statement("zakir", "told", evidence(1, "told"), quote=f"{IMG} href")),
+        actions=(LegislativeAction("amend", "reg", evidence(2, "amended"), actor="npc"),
+                 LegislativeAction("amend", "reg", evidence(3, "was amended"))),
+    )
+
+
+@pytest.fixture
+def graph() -> Dataset:
+    return to_graph(resolve(make_article()))
+
+
+def add_article(graph: Dataset, article: Article) -> None:
+    for named in to_graph(resolve(article)).graphs():
+        target = graph.graph(named.identifier)
+        for triple in named:
+            target.add(triple)
+
+
+def page_data(page: str) -> dict:  # type: ignore[type-arg]
+    blob = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
+    assert blob is not None
+    return json.loads(blob.group(1))  # type: ignore[no-any-return]
+
+
+def test_to_networkx_counts_entities_helpers_and_facts(graph: Dataset) -> None:
+    nx_graph = to_networkx(graph)
+    kinds = sorted(d["kind"] for _, d in nx_graph.nodes(data=True))
+    assert kinds == ["Legislation", "Organization", "Organization", "Organization", "Person",
+                     "Person", "Place", "Post", "Statement", "Statement", "Unknown actor"]
+    assert sorted(d["kind"] for *_, d in nx_graph.edges(data=True)) == [
+        "action", "action", "role", "role", "statement", "statement"]
+
+
+def test_to_networkx_edge_carries_provenance(graph: Dataset) -> None:
+    nx_graph = to_networkx(graph)
+    (u, v, data), = [e for e in nx_graph.edges(data=True) if e[2]["label"] == "chairman"]
+    assert (nx_graph.nodes[u]["label"], nx_graph.nodes[v]["label"]) == (
+        "Shohrat Zakir", "government of Xinjiang")
+    ev = data["evidence"]
+    assert ev["text"] == SENTENCES[0].strip()
+    assert ev["text"][ev["start"]:ev["end"]] == "chairman of the government of Xinjiang"
+    assert (ev["rule"], ev["confidence"]) == ("rule-0", "0.90")
+    assert nx_graph.graph["articles"][ev["article"]]["date"] == "2018-10-16"
+
+
+def test_to_networkx_unions_named_graphs_and_accepts_a_graph(graph: Dataset) -> None:
+    add_article(graph, make_article("a0002"))
+    nx_graph = to_networkx(graph)
+    zakir = next(d for _, d in nx_graph.nodes(data=True) if d["label"] == "Shohrat Zakir")
+    assert zakir["mentions"] == 4 and len(nx_graph.graph["articles"]) == 2
+    plain = Graph()
+    for s, p, o, _ in graph.quads((None, None, None, None)):
+        plain.add((s, p, o))
+    assert nx_graph.number_of_edges() == to_networkx(plain).number_of_edges() == 12
+
+
+def test_render_html_draws_every_node_and_edge(graph: Dataset, tmp_path: Path) -> None:
+    path = render_html(graph, tmp_path / "graph.html", title="Xinjiang")
+    data = page_data(path.read_text(encoding="utf-8"))
+    nx_graph = to_networkx(graph)
+    assert len(data["nodes"]) == nx_graph.number_of_nodes() == 11
+    assert len(data["edges"]) == nx_graph.number_of_edges() == 6
+    assert {n["label"] for n in data["nodes"]} >= {"Shohrat Zakir", "party secretary", "told"}
+    assert len(data["info"]["nodes"]) == 11 and len(data["info"]["edges"]) == 6
+
+
+def test_render_html_merges_the_same_fact_from_several_articles(graph: Dataset) -> None:
+    add_article(graph, make_article("a0002"))
+    data = page_data(to_html(graph))
+    chairman = [e for e in data["edges"] if e["label"].startswith("chairman")]
+    assert [e["label"] for e in chairman] == ["chairman \u00d72"]
+    assert len(data["info"]["edges"][chairman[0]["id"]]["evidence"]) == 2
+
+
+def test_render_html_legend_lists_the_kinds(graph: Dataset) -> None:
+    legend = re.search(r'<div class="legend" id="kg-legend">(.*?)</div>', to_html(graph), re.S)
+    assert legend is not None
+    for kind in ("Person (2)", "Organization (3)", "Place (1)", "Legislation (1)", "Post (1)",
+                 "Statement (2)", "Unknown actor (1)", "role", "legislative action"):
+        assert kind in legend.group(1)
+
+
+def test_render_html_makes_no_network_request(graph: Dataset) -> None:
+    page = to_html(graph)
+    assert not re.search(r"""(?:src|href|action|poster)\s*=\s*["']?\s*(?:https?:)?//""", page)
+    assert not re.search(r"""url\(\s*["']?\s*(?:https?:)?//|@import|<link|<iframe""", page)
+    assert all("src" not in tag for tag in re.findall(r"<script[^>]*>", page))
+    assert "default-src 'none'" in page
+    # Outside the vis-network bundle's string constants and the data blob there is no URL.
+    no_data = re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.S)
+    assert "http://" not in no_data and "https://" not in no_data
+
+
+def test_render_html_escapes_article_text(graph: Dataset) -> None:
+    page = to_html(graph, title=f"{SCRIPT} title")
+    assert page.count("\n<script") == 3  # the data blob, vis-network and the page's own script
+    assert IMG not in page and "<img" not in page and "alert(1)</script>" not in page
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e href" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; title" in page
+    data = page_data(page)
+    assert data["info"]["articles"]["https://w3id.org/newskg/article/a0001"]["headline"] == (
+        f"Xinjiang {SCRIPT} chief speaks")
+    # No vis tooltip (pyvis turns titles containing "href" into innerHTML popups).
+    assert not any("title" in item for item in data["nodes"] + data["edges"])
+    own_script = page.rsplit("<script>", 1)[1]
+    assert "innerHTML" not in own_script and "textContent" in own_script
+
+
+def test_render_html_drops_links_that_are_not_web_links() -> None:
+    data = page_data(to_html(to_graph(resolve(make_article(url="javascript:alert(1)")))))
+    assert "javascript:" not in json.dumps(data)
+    assert {a["url"] for a in data["info"]["articles"].values()} == {""}
+
+
+def test_render_html_is_deterministic(graph: Dataset, tmp_path: Path) -> None:
+    first = to_html(graph)
+    assert to_html(to_graph(resolve(make_article()))) == first
+    with warnings.catch_warnings():  # rdflib 7.6 warns from inside Dataset.serialize
+        warnings.simplefilter("ignore", DeprecationWarning)
+        trig = write_graph(graph, tmp_path / "a.nq", format="nquads")
+    code = ("import sys; from kg.graph import read_graph; from kg.render import to_html; "
+            "sys.stdout.write(to_html(read_graph(sys.argv[1])))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    other = subprocess.run([sys.executable, "-c", code, str(trig)], env=env, check=True,
+                           capture_output=True, text=True, encoding="utf-8").stdout
+    assert other == first
+
+
+@pytest.mark.parametrize(("focus", "depth", "expected"), [
+    ("zakir", 0, {"Shohrat Zakir"}),
+    ("SHOHRAT ZAKIR", 1, {"Shohrat Zakir", "government of Xinjiang", "said", "told"}),
+    ("Regulation on De-extremification", 1,
+     {"Regulation on De-extremification", "Standing Committee", "unknown actor"}),
+])
+def test_render_html_focus_keeps_the_neighbourhood(
+        graph: Dataset, focus: str, depth: int, expected: set[str]) -> None:
+    data = page_data(to_html(graph, focus=focus, depth=depth))
+    assert {n["label"] for n in data["nodes"]} == expected
+
+
+def test_render_html_unknown_focus_raises(graph: Dataset, tmp_path: Path) -> None:
+    with pytest.raises(QueryError, match="no entity is named 'Nobody'") as info:
+        render_html(graph, tmp_path / "x.html", focus="Nobody")
+    assert isinstance(info.value, KGError) and not (tmp_path / "x.html").exists()
+
+
+def test_render_html_reports_an_unwritable_path(graph: Dataset, tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="check that the folder exists"):
+        render_html(graph, tmp_path / "missing" / "graph.html")
+
+
+def test_render_html_lays_out_large_graphs_in_python() -> None:
+    names = [f"Person{n}" for n in range(520)]
+    text = "".join(f"{name} is chairman of Acme. " for name in names)
+    entities = [Entity(name, "Person", name, (), (span(name + " ", text=text),))
+                for name in names]
+    entities.append(Entity("acme", "Organization", "Acme", (), (span("Acme", text=text),)))
+    roles = []
+    for name in names[:510]:  # one component of 511 nodes, and 10 lone people
+        sent = span(f"{name} is chairman of Acme.", text=text)
+        phrase = Span(sent.start + len(name) + 4, sent.start + len(name) + 12, "chairman")
+        roles.append(Role(name, "chairman", Evidence(sent, phrase, "r", 0.5),
+                          organization="acme"))
+    article = Article("big", text, entities=tuple(entities), roles=tuple(roles))
+    data = page_data(to_html(to_graph(resolve(article))))
+    assert len(data["nodes"]) == 521 and data["options"]["physics"] == {"enabled": False}
+    positions = {(n["x"], n["y"]) for n in data["nodes"]}
+    assert len(positions) == 521  # every node placed, none on top of another
