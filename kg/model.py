@@ -96,8 +96,9 @@ class LegislativeAction:
 class Article:
     """One news article; extraction and resolution return new copies with more filled in.
 
-    ``text`` is the article body exactly as it is analysed: every character offset in the
-    graph is an index into it (see ``kg.ingest`` for how it relates to the file).
+    ``text`` is exactly what is analysed (the headline, a blank line, the body): every
+    character offset in the graph is an index into it; ``body_start`` is where the body
+    starts (see ``kg.ingest`` for how offsets relate to the file).
     """
 
     id: str
@@ -107,6 +108,7 @@ class Article:
     url: str | None = None
     source: str | None = None
     text_offset: int = 0
+    body_start: int = 0
     entities: tuple[Entity, ...] = ()
     roles: tuple[Role, ...] = ()
     statements: tuple[Statement, ...] = ()

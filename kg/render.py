@@ -1,30 +1,30 @@
-"""Render a graph as one self-contained, offline HTML page (vis-network through pyvis).
+"""Render a graph as one self-contained, offline HTML page (vis-network, data kept by pyvis).
 
 What is drawn, and why:
 
 - **Nodes** are the entities: people (blue dots), organisations (orange squares), places (green
-  triangles) and laws (red diamonds), sized by how many mentions and facts support them, plus
-  three small helper kinds described below. A legend lists the kinds.
-- **Role** (``org:Membership``): an edge person → organisation labelled with the title as written.
-  A role stated without an organisation goes to a small **Post** box labelled with the title, one
-  per person and title, so unrelated "chairman"s are never joined through a shared node.
+  triangles), laws (red diamonds), sized by how many mentions and facts support them, plus the
+  three small helper kinds below. A legend lists the kinds with their counts.
+- **Role** (``org:Membership``): an edge person → organisation labelled with the title as
+  written. A role without an organisation goes to a small **Post** box labelled with the title,
+  one per person and title, so unrelated "chairman"s are never joined through a shared node.
 - **Statement** (``schema:Quotation``): a small **Statement** node per quotation, labelled with
   the reporting verb and joined to the speaker; its panel shows the quote and the sentence.
 - **Legislative action**: an edge actor → law labelled with the action type; with no actor the
   edge starts at an **unknown actor** dot that belongs to that law alone.
-- Parallel edges with the same label (the same role reported by several articles) are drawn
-  once; their panel lists every supporting sentence. ``to_networkx`` keeps one edge per fact.
+- On the page, parallel edges with the same label (one role reported by several articles) are
+  drawn once, thicker, and list every sentence; ``to_networkx`` keeps one edge per fact.
 
-Hovering or clicking a node or an edge shows its provenance in a side panel: the sentence with
+Hovering over or clicking a node or an edge shows its provenance in a side panel: sentences with
 the phrase highlighted, the article headline (a link), id and date, the rule and the confidence.
 
-Safety and offline use: pyvis' own template links Bootstrap from a CDN, inserts ``heading``
-unescaped and turns titles containing "href" into ``innerHTML`` popups, so this module keeps the
-data in ``net.nodes``/``net.edges`` but renders its own small page. vis-network's JS and CSS are
-inlined from the pyvis package; every value that comes from articles travels in one JSON blob
-(``<``, ``>``, ``&`` written as ``\\u003c``...) read by a short script that builds the panel with
-``textContent`` only; a Content-Security-Policy allows only the page's own scripts (by hash) and
-no network access. Output is deterministic: same graph, same bytes.
+Offline and safe: pyvis' template links Bootstrap from a CDN, inserts ``heading`` unescaped and
+turns titles containing "href" into ``innerHTML`` popups, so the data goes into a pyvis
+``Network``'s ``nodes``/``edges`` lists (not ``from_nx``: quadratic) but the page is our own:
+vis-network's JS and CSS inlined from the pyvis package, everything from articles in one JSON
+blob with ``<``, ``>``, ``&`` as ``\\u003c``-style escapes, a short script that builds the panel
+with ``textContent`` only, no vis tooltips, and a Content-Security-Policy that runs only the
+page's two scripts (by hash) and allows no network request. Same graph, same bytes.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import html
 import json
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -51,18 +52,14 @@ from kg.vocab import KG, OA, ORG, PROV, RDF, SDO, SKOS
 
 __all__ = ["to_networkx", "render_html", "to_html"]
 
-#: kind -> (vis shape, colour, legend glyph); the order is the legend's.
+#: kind -> (vis shape, colour, legend glyph), in legend order.
 KINDS: dict[str, tuple[str, str, str]] = {
-    "Person": ("dot", "#4e79a7", "\u25cf"),
-    "Organization": ("square", "#f28e2b", "\u25a0"),
-    "Place": ("triangle", "#59a14f", "\u25b2"),
-    "Legislation": ("diamond", "#e15759", "\u25c6"),
-    "Other": ("dot", "#9c755f", "\u25cf"),
-    "Post": ("box", "#d9c8e6", "\u25ad"),
-    "Statement": ("ellipse", "#f6e7a1", "\u2b2d"),
-    "Unknown actor": ("dot", "#bab0ac", "\u25cf"),
+    "Person": ("dot", "#4e79a7", "\u25cf"), "Organization": ("square", "#f28e2b", "\u25a0"),
+    "Place": ("triangle", "#59a14f", "\u25b2"), "Legislation": ("diamond", "#e15759", "\u25c6"),
+    "Other": ("dot", "#9c755f", "\u25cf"), "Post": ("box", "#d9c8e6", "\u25ad"),
+    "Statement": ("ellipse", "#f6e7a1", "\u2b2d"), "Unknown actor": ("dot", "#bab0ac", "\u25cf"),
 }
-_ENTITY_KINDS = ("Person", "Organization", "Place", "Legislation")
+_HELPERS = ("Post", "Statement", "Unknown actor")
 _CLASS_KIND = ((SDO.Person, "Person"), (ORG.Organization, "Organization"),
                (SDO.Organization, "Organization"), (SDO.Place, "Place"),
                (SDO.Legislation, "Legislation"))
@@ -72,104 +69,100 @@ EDGE_KINDS = {"role": ("role", "#8c6bb1"), "statement": ("statement", "#c9a227")
 #: Above this many nodes positions are computed in Python and physics is off.
 LAYOUT_THRESHOLD = 500
 _SEED = 7
+_MAX_EVIDENCE = 20  # items per panel; the rest is counted
 # kg.vocab types its terms as ``object``; they are URIRefs.
 _TITLE, _VERB, _RULE, _CONFIDENCE, _SENTENCE, _ACTION, _ACTION_TYPE = (
     URIRef(str(term)) for term in (KG.title, KG.reportingVerb, KG.rule, KG.confidence,
                                    KG.sentence, KG.LegislativeAction, KG.actionType))
-_MAX_EVIDENCE = 20  # items per panel; the rest is counted
-
-
-def _union(graph: Dataset | Graph) -> Graph:
-    if not isinstance(graph, Dataset):
-        return graph
-    union = Graph()
-    for s, p, o, _ in graph.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return union
-
-
-def _one(g: Graph, s: Node | None, p: Node) -> str | None:
-    """The smallest value of ``s p ?o`` as text: deterministic when there are several."""
-    if s is None:
-        return None
-    values = sorted(str(o) for o in g.objects(s, p))
-    return values[0] if values else None
 
 
 class _Reader:
-    """Reads spans and evidence from the union graph, remembering spans already read."""
+    """Reads all graphs of a Dataset at once, straight from the store: a union copy is slow
+    (4 s for 65k triples) and rdflib's union views warn about their own deprecated parts."""
 
-    def __init__(self, g: Graph) -> None:
-        self.g = g
+    def __init__(self, graph: Dataset | Graph) -> None:
+        self.store, self.context = graph.store, None if isinstance(graph, Dataset) else graph
         self.spans: dict[Node, dict[str, Any]] = {}
 
-    def span(self, iri: Node | None) -> dict[str, Any] | None:
-        if iri is None:
-            return None
-        if iri not in self.spans:
-            info: dict[str, Any] = {"article": _one(self.g, iri, OA.hasSource)}
-            for sel in self.g.objects(iri, OA.hasSelector):
-                for key, prop in (("exact", OA.exact), ("prefix", OA.prefix),
-                                  ("suffix", OA.suffix), ("start", OA.start), ("end", OA.end)):
-                    value = _one(self.g, sel, prop)
+    def objects(self, s: Node | None, p: Node) -> Iterator[Node]:
+        return (t[2] for t, _ in self.store.triples((s, p, None), context=self.context))
+
+    def subjects(self, p: Node, o: Node) -> Iterator[Node]:
+        return (t[0] for t, _ in self.store.triples((None, p, o), context=self.context))
+
+    def value(self, s: Node, p: Node) -> Node | None:
+        return next(self.objects(s, p), None)
+
+    def one(self, s: Node | None, p: Node) -> str | None:
+        """The smallest value of ``s p ?o`` as text: deterministic when there are several."""
+        return None if s is None else min((str(o) for o in self.objects(s, p)), default=None)
+
+    def span(self, iri: Node | None) -> dict[str, Any]:
+        if iri is not None and iri not in self.spans:
+            info: dict[str, Any] = {"article": self.one(iri, OA.hasSource)}
+            for sel in self.objects(iri, OA.hasSelector):
+                for key in ("exact", "prefix", "suffix", "start", "end"):
+                    value = self.one(sel, OA[key])
                     if value is not None:
                         info[key] = int(value) if key in ("start", "end") else value
             self.spans[iri] = info
-        return self.spans[iri]
+        return self.spans.get(iri, {}) if iri is not None else {}
 
     def mention(self, iri: Node | None) -> dict[str, Any] | None:
         span = self.span(iri)
-        if span is None or "exact" not in span:
+        if "exact" not in span:
             return None
-        pre, post = span.get("prefix", ""), span.get("suffix", "")
-        return {"article": span["article"], "text": pre + span["exact"] + post,
-                "start": len(pre), "end": len(pre) + len(span["exact"]),
-                "rule": None, "confidence": None}
+        pre = "\u2026" + span["prefix"] if span.get("prefix") else ""
+        post = span["suffix"] + "\u2026" if span.get("suffix") else ""
+        return {"article": span["article"], "offset": span.get("start", 0),
+                "text": pre + span["exact"] + post, "start": len(pre),
+                "end": len(pre) + len(span["exact"]), "rule": None, "confidence": None}
 
     def evidence(self, fact: Node) -> dict[str, Any]:
-        phrase = self.span(self.g.value(fact, PROV.wasDerivedFrom)) or {}
-        sentence = self.span(self.g.value(fact, _SENTENCE)) or phrase
+        phrase = self.span(self.value(fact, PROV.wasDerivedFrom))
+        sentence = self.span(self.value(fact, _SENTENCE)) or phrase
         text = sentence.get("exact", phrase.get("exact", ""))
         start, end = 0, len(text)
         if "start" in phrase and "start" in sentence:  # phrase offsets inside the sentence
             start = min(max(phrase["start"] - sentence["start"], 0), len(text))
             end = min(max(phrase["end"] - sentence["start"], start), len(text))
         return {"article": phrase.get("article") or sentence.get("article"), "text": text,
-                "start": start, "end": end, "rule": _one(self.g, fact, _RULE),
-                "confidence": _one(self.g, fact, _CONFIDENCE)}
+                "offset": sentence.get("start", 0), "start": start, "end": end,
+                "rule": self.one(fact, _RULE), "confidence": self.one(fact, _CONFIDENCE)}
 
 
 def _web_link(url: str | None) -> str:
-    """``url`` if it is an http(s) link, else "": a ``javascript:`` link must never be clickable."""
+    """``url`` if it is an http(s) link, else "": a ``javascript:`` link is never clickable."""
     return url if url and url.lower().startswith(("http://", "https://")) else ""
 
 
 def to_networkx(graph: Dataset | Graph) -> nx.MultiDiGraph:
-    """Return the entities and facts of ``graph`` (all named graphs together) as networkx.
+    """Return the entities and facts of ``graph`` (all its named graphs together) as networkx.
 
-    Nodes are entity IRIs (attributes ``kind``, ``label``, ``aliases``, ``mentions``,
-    ``support``, ``evidence``) plus the helper nodes described in the module docstring. Edges
-    are keyed by the fact IRI (attributes ``kind``: role/statement/action, ``label``,
-    ``evidence``, and ``quote`` for statements). ``nx_graph.graph["articles"]`` maps article
-    IRIs to their id, headline, date and url. Nodes and edges are added in sorted order.
+    Nodes are entity IRIs (attributes ``kind``, ``label``, ``aliases``, ``iri``, ``mentions``,
+    ``support``, ``evidence``) and the helper nodes of the module docstring. Edges are keyed by
+    fact IRI (attributes ``kind``: role, statement or action; ``label``; ``evidence``; ``quote``
+    for statements). An evidence dict holds ``text`` (the sentence, or a mention in context),
+    ``start``/``end`` of the phrase in it, ``article``, ``rule`` and ``confidence``;
+    ``nx_graph.graph["articles"]`` maps article IRIs to id, headline, date and url.
 
     Examples:
         >>> to_networkx(Dataset()).number_of_nodes()
         0
     """
-    g = _union(graph)
-    read = _Reader(g)
+    g = _Reader(graph)
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
 
     def entity(iri: Node) -> str:
         key = str(iri)
         if key not in nodes:
-            kind = next((k for cls, k in _CLASS_KIND if (iri, RDF.type, cls) in g), "Other")
-            label = _one(g, iri, SDO.name) or key.rstrip("/").rsplit("/", 1)[-1]
-            aliases = sorted({str(a) for a in g.objects(iri, SDO.alternateName)} - {label})
-            nodes[key] = {"kind": kind, "label": label, "aliases": aliases, "iri": key,
-                          "mentions": 0, "evidence": []}
+            types = set(g.objects(iri, RDF.type))
+            label = g.one(iri, SDO.name) or key.rstrip("/").rsplit("/", 1)[-1]
+            nodes[key] = {"kind": next((k for c, k in _CLASS_KIND if c in types), "Other"),
+                          "label": label, "iri": key, "mentions": 0, "evidence": [],
+                          "aliases": sorted({str(a) for a in g.objects(iri, SDO.alternateName)}
+                                            - {label})}
         return key
 
     def helper(key: str, kind: str, label: str) -> str:
@@ -180,54 +173,47 @@ def to_networkx(graph: Dataset | Graph) -> nx.MultiDiGraph:
     for cls, _ in _CLASS_KIND:
         for iri in g.subjects(RDF.type, cls):
             entity(iri)
-    for note in sorted(g.subjects(RDF.type, OA.Annotation), key=str):
-        body, ev = g.value(note, OA.hasBody), read.mention(g.value(note, OA.hasTarget))
+    for note in g.subjects(RDF.type, OA.Annotation):
+        body, ev = g.value(note, OA.hasBody), g.mention(g.value(note, OA.hasTarget))
         if body is not None and ev is not None:
-            info = nodes[entity(body)]
-            info["mentions"] += 1
-            info["evidence"].append(ev)
-
+            nodes[entity(body)]["mentions"] += 1
+            nodes[entity(body)]["evidence"].append(ev)
     for fact in g.subjects(RDF.type, ORG.Membership):
         person, org = g.value(fact, ORG.member), g.value(fact, ORG.organization)
-        title = _one(g, fact, _TITLE) or _one(g, g.value(fact, ORG.role), SKOS.prefLabel)
-        if person is None or title is None:
-            continue
-        source = entity(person)
-        target = entity(org) if org is not None else helper(f"{source}|post|{title}", "Post",
-                                                            title)
-        edges.append((source, target, str(fact),
-                      {"kind": "role", "label": title, "evidence": read.evidence(fact)}))
+        title = g.one(fact, _TITLE) or g.one(g.value(fact, ORG.role), SKOS.prefLabel)
+        if person is not None and title is not None:
+            source = entity(person)
+            target = entity(org) if org is not None else helper(
+                f"{source}|post|{title}", "Post", title)
+            edges.append((source, target, str(fact),
+                          {"kind": "role", "label": title, "evidence": g.evidence(fact)}))
     for fact in g.subjects(RDF.type, SDO.Quotation):
-        speaker = g.value(fact, SDO.spokenByCharacter)
-        if speaker is None:
-            continue
-        verb = _one(g, fact, _VERB) or "said"
-        data = {"kind": "statement", "label": verb, "evidence": read.evidence(fact),
-                "quote": _one(g, fact, SDO.text)}
-        edges.append((entity(speaker), helper(str(fact), "Statement", verb), str(fact), data))
+        speaker, verb = g.value(fact, SDO.spokenByCharacter), g.one(fact, _VERB) or "said"
+        if speaker is not None:
+            edges.append((entity(speaker), helper(str(fact), "Statement", verb), str(fact),
+                          {"kind": "statement", "label": verb, "evidence": g.evidence(fact),
+                           "quote": g.one(fact, SDO.text)}))
     for fact in g.subjects(RDF.type, _ACTION):
         law, actor, concept = (g.value(fact, p) for p in (SDO.object, SDO.agent, _ACTION_TYPE))
-        if law is None:
-            continue
-        target = entity(law)
-        source = entity(actor) if actor is not None else helper(
-            f"{target}|unknown-actor", "Unknown actor", "unknown actor")
-        label = "action" if concept is None else (
-            _one(g, concept, SKOS.prefLabel) or str(concept).rsplit("/", 1)[-1])
-        edges.append((source, target, str(fact),
-                      {"kind": "action", "label": label, "evidence": read.evidence(fact)}))
+        if law is not None:
+            target = entity(law)
+            source = entity(actor) if actor is not None else helper(
+                f"{target}|unknown-actor", "Unknown actor", "unknown actor")
+            label = "action" if concept is None else (
+                g.one(concept, SKOS.prefLabel) or str(concept).rsplit("/", 1)[-1])
+            edges.append((source, target, str(fact),
+                          {"kind": "action", "label": label, "evidence": g.evidence(fact)}))
 
-    articles = {}
-    for art in sorted(g.subjects(RDF.type, SDO.NewsArticle), key=str):
-        articles[str(art)] = {"id": _one(g, art, SDO.identifier) or str(art),
-                              "headline": _one(g, art, SDO.headline) or "",
-                              "date": _one(g, art, SDO.datePublished) or "",
-                              "url": _web_link(_one(g, art, SDO.url))}
+    articles = {str(art): {"id": g.one(art, SDO.identifier) or str(art),
+                           "headline": g.one(art, SDO.headline) or "",
+                           "date": g.one(art, SDO.datePublished) or "",
+                           "url": _web_link(g.one(art, SDO.url))}
+                for art in sorted(g.subjects(RDF.type, SDO.NewsArticle), key=str)}
     nx_graph = nx.MultiDiGraph(articles=articles)
-    for key in sorted(nodes):
-        nodes[key]["evidence"].sort(key=lambda ev: (ev["article"] or "", ev["text"], ev["start"]))
+    for key in sorted(nodes):  # sorted: set and store order must not reach the page
+        nodes[key]["evidence"].sort(key=lambda ev: (ev["article"] or "", ev["offset"]))
         nx_graph.add_node(key, **nodes[key])
-    for source, target, key, data in sorted(edges, key=lambda e: (e[0], e[1], e[2])):
+    for source, target, key, data in sorted(edges, key=lambda e: e[:3]):
         nx_graph.add_edge(source, target, key=key, **data)
     for key, data in nx_graph.nodes(data=True):
         data["support"] = data["mentions"] + nx_graph.degree(key)
@@ -242,52 +228,49 @@ def _select(nx_graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGrap
     seeds = sorted(n for n, d in nx_graph.nodes(data=True) if "iri" in d and wanted in
                    {d["label"].casefold(), *(a.casefold() for a in d["aliases"])})
     if not seeds:
-        raise QueryError(f"no entity is named {focus!r} in this graph; give a name or alias "
-                         "as written (case does not matter), e.g. from `kg query DIR --named "
-                         "entities`")
+        raise QueryError(f"no entity is named {focus!r} in this graph; give a name or alias as "
+                         "written (any case), e.g. one listed by `kg query DIR --named entities`")
     keep: set[str] = set()
-    for layer_no, layer in enumerate(nx.bfs_layers(nx_graph.to_undirected(as_view=True), seeds)):
-        if layer_no > depth:
+    for hops, layer in enumerate(nx.bfs_layers(nx_graph.to_undirected(as_view=True), seeds)):
+        if hops > depth:
             break
         keep.update(layer)
     sub = nx.MultiDiGraph(**nx_graph.graph)
-    sub.add_nodes_from((n, nx_graph.nodes[n]) for n in nx_graph if n in keep)
+    sub.add_nodes_from((n, d) for n, d in nx_graph.nodes(data=True) if n in keep)
     sub.add_edges_from((u, v, k, d) for u, v, k, d in nx_graph.edges(keys=True, data=True)
                        if u in keep and v in keep)
     return sub
 
 
 def _component_layout(simple: nx.Graph, comp: list[str]) -> tuple[float, dict[str, Any]]:
-    """Positions (pixels around 0,0) and radius of one connected component."""
+    """Radius and positions (pixels around 0,0) of one connected component."""
     sub = nx.Graph()
-    sub.add_nodes_from(comp)  # built in sorted order: set order must not leak into layout
+    sub.add_nodes_from(comp)  # built in sorted order: set order must not reach the layout
     sub.add_edges_from((u, v) for u in comp for v in sorted(simple[u]))
     n = len(comp)
-    if n <= 3:
-        radius = 40.0 * (n - 1)
-        return radius + 30, {node: (radius * math.cos(2 * math.pi * i / n),
-                                    radius * math.sin(2 * math.pi * i / n))
-                             for i, node in enumerate(comp)}
-    if n < LAYOUT_THRESHOLD:  # spring_layout needs scipy (not a dependency) from 500 nodes on
-        radius = 30 + 45 * math.sqrt(n)
+    if n <= 3:  # cheaper than spring_layout, and most components of a news graph are tiny
+        r = 40.0 * (n - 1)
+        return r + 30, {node: (r * math.cos(2 * math.pi * i / n), r * math.sin(2 * math.pi * i / n))
+                        for i, node in enumerate(comp)}
+    if n < LAYOUT_THRESHOLD:  # from 500 nodes on spring_layout needs scipy, not a dependency
+        r = 30 + 45 * math.sqrt(n)
         raw = nx.spring_layout(sub, seed=_SEED)
-        return radius, {node: (x * radius, y * radius) for node, (x, y) in raw.items()}
-    # Radial layout for a giant component: rings of BFS layers around the best-connected node,
-    # each node near its parent's angle. O(n), readable enough for a view that should be focused.
+        return r, {node: (x * r, y * r) for node, (x, y) in raw.items()}
+    # A giant component: rings of BFS layers around its best-connected node, each node placed
+    # near its parent's angle. O(n) and legible enough for a view that should be focused anyway.
     root = min(comp, key=lambda node: (-sub.degree(node), node))
     angle, pos, ring = {root: 0.0}, {root: (0.0, 0.0)}, 0.0
     for layer in list(nx.bfs_layers(sub, [root]))[1:]:
-        parents = {node: min(angle[p] for p in sub[node] if p in angle) for node in layer}
-        ordered = sorted(layer, key=lambda node: (parents[node], node))
-        ring = max(ring + 150, 22 * len(ordered) / (2 * math.pi))
-        for i, node in enumerate(ordered):
-            angle[node] = 2 * math.pi * i / len(ordered)
+        parent = {node: min(angle[p] for p in sub[node] if p in angle) for node in layer}
+        ring = max(ring + 150, 22 * len(layer) / (2 * math.pi))
+        for i, node in enumerate(sorted(layer, key=lambda node: (parent[node], node))):
+            angle[node] = 2 * math.pi * i / len(layer)
             pos[node] = (ring * math.cos(angle[node]), ring * math.sin(angle[node]))
     return ring + 60, pos
 
 
 def _layout(nx_graph: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
-    """Deterministic positions: each component laid out alone, then packed on shelves."""
+    """Deterministic positions: each component laid out alone, then packed in rows."""
     simple = nx.Graph()
     simple.add_nodes_from(nx_graph)
     simple.add_edges_from((u, v) for u, v in nx_graph.edges() if u != v)
@@ -297,12 +280,12 @@ def _layout(nx_graph: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     width = max(2 * placed[0][0], math.sqrt(sum((2 * r) ** 2 for r, _ in placed)) * 1.3)
     x = y = row = 0.0
     positions = {}
-    for radius, pos in placed:
-        if x and x + 2 * radius > width:
+    for r, pos in placed:
+        if x and x + 2 * r > width:
             x, y, row = 0.0, y + row, 0.0
-        for node, (px, py) in pos.items():
-            positions[node] = (round(x + radius + px), round(y + radius + py))
-        x, row = x + 2 * radius, max(row, 2 * radius)
+        positions.update({node: (round(x + r + px), round(y + r + py))
+                          for node, (px, py) in pos.items()})
+        x, row = x + 2 * r, max(row, 2 * r)
     return positions
 
 
@@ -310,40 +293,36 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def _panel_evidence(ev: dict[str, Any], what: str | None = None) -> dict[str, Any]:
-    text, start, end = ev["text"], ev["start"], ev["end"]
-    return {"article": ev["article"], "what": what, "pre": text[:start],
-            "hit": text[start:end], "post": text[end:], "rule": ev["rule"],
-            "confidence": ev["confidence"]}
+def _panel_evidence(ev: dict[str, Any], what: str | None) -> dict[str, Any]:
+    text, start, end = ev["text"], ev["start"], ev["end"]  # split here: JS counts UTF-16 units
+    return {"article": ev["article"], "what": what, "pre": text[:start], "hit": text[start:end],
+            "post": text[end:], "rule": ev["rule"], "confidence": ev["confidence"]}
 
 
 def _caption(nx_graph: nx.MultiDiGraph, u: str, v: str, data: dict[str, Any]) -> str:
-    src, dst = nx_graph.nodes[u]["label"], nx_graph.nodes[v]["label"]
+    src, dst, label = nx_graph.nodes[u]["label"], nx_graph.nodes[v]["label"], data["label"]
     if data["kind"] == "statement":
-        quote = data["quote"]
-        return f"{src} {data['label']}" + (f": \u201c{quote}\u201d" if quote else "")
+        return f"{src} {label}" + (f": \u201c{data['quote']}\u201d" if data["quote"] else "")
     if nx_graph.nodes[v]["kind"] == "Post":
-        return f"{src} \u2014 {data['label']}"
-    return f"{src} \u2014 {data['label']} \u2192 {dst}"
+        return f"{src} \u2014 {label}"
+    return f"{src} \u2014 {label} \u2192 {dst}"
 
 
 def _network(nx_graph: nx.MultiDiGraph) -> tuple[Network, dict[str, Any]]:
-    """Fill a pyvis Network's lists directly (``from_nx`` is quadratic) and the panel data."""
+    """A pyvis Network with its lists filled directly, and the side panel's data."""
     net = Network(directed=True, cdn_resources="in_line")
     big = nx_graph.number_of_nodes() > LAYOUT_THRESHOLD
     positions = _layout(nx_graph) if big else {}
-    ids = {node: i for i, node in enumerate(nx_graph)}  # nodes are already sorted
+    ids = {node: i for i, node in enumerate(nx_graph)}
     info: dict[str, Any] = {"articles": nx_graph.graph.get("articles", {}), "nodes": [],
                             "edges": []}
     for node, data in nx_graph.nodes(data=True):
         shape, colour, _ = KINDS[data["kind"]]
-        helper = data["kind"] in ("Post", "Statement", "Unknown actor")
-        vis: dict[str, Any] = {"id": ids[node], "label": _short(data["label"]), "shape": shape,
-                               "color": colour, "font": {"size": 11 if helper else 14}}
-        if not helper:
-            vis["size"] = round(min(10 + 4 * math.sqrt(data["support"]), 45), 1)
-        else:
-            vis["size"] = 7
+        helper = data["kind"] in _HELPERS
+        vis: dict[str, Any] = {
+            "id": ids[node], "label": _short(data["label"]), "shape": shape, "color": colour,
+            "font": {"size": 11 if helper else 14},
+            "size": 7 if helper else round(min(10 + 4 * math.sqrt(data["support"]), 45), 1)}
         if node in positions:
             vis["x"], vis["y"] = positions[node]
         net.nodes.append(vis)
@@ -351,9 +330,11 @@ def _network(nx_graph: nx.MultiDiGraph) -> tuple[Network, dict[str, Any]]:
         evidence = [_panel_evidence(d["evidence"], _caption(nx_graph, u, v, d))
                     for u, v, d in incident]
         evidence += [_panel_evidence(ev, "mention") for ev in data["evidence"]]
+        facts = nx_graph.degree(node)
         lines = [f"also written: {', '.join(data['aliases'])}"] if data["aliases"] else []
         lines += [data["iri"]] if "iri" in data else []
-        lines.append(f"{data['mentions']} mentions, {nx_graph.degree(node)} facts")
+        lines.append(f"{facts} fact{'s' * (facts != 1)}" if helper else
+                     f"{data['mentions']} mentions, {facts} facts")
         info["nodes"].append({"label": data["label"], "kind": data["kind"], "lines": lines,
                               "evidence": evidence[:_MAX_EVIDENCE],
                               "more": max(len(evidence) - _MAX_EVIDENCE, 0)})
@@ -361,29 +342,28 @@ def _network(nx_graph: nx.MultiDiGraph) -> tuple[Network, dict[str, Any]]:
     for u, v, data in nx_graph.edges(data=True):
         merged[(u, v, data["label"])].append(data)
     parallel: Counter[frozenset[str]] = Counter()
-    for (u, v, label), facts in merged.items():
-        kind = facts[0]["kind"]
+    for (u, v, label), facts_ in merged.items():
+        kind, count = facts_[0]["kind"], len(facts_)
         vis = {"id": len(net.edges), "from": ids[u], "to": ids[v], "color": EDGE_KINDS[kind][1],
+               "width": round(1 + math.log2(count), 2),
                "label": "" if nx_graph.nodes[v]["kind"] in ("Post", "Statement") else
-               _short(label if len(facts) == 1 else f"{label} \u00d7{len(facts)}", 30),
-               "width": round(1 + math.log2(len(facts)), 2)}
-        pair = frozenset((u, v))
-        if parallel[pair]:  # bend parallel edges apart instead of drawing them on top
-            vis["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.2 * parallel[pair]}
-        parallel[pair] += 1
+               _short(label if count == 1 else f"{label} \u00d7{count}", 30)}
+        if parallel[frozenset((u, v))]:  # bend parallel edges apart instead of overlaying them
+            vis["smooth"] = {"enabled": True, "type": "curvedCW",
+                             "roundness": 0.2 * parallel[frozenset((u, v))]}
+        parallel[frozenset((u, v))] += 1
         net.edges.append(vis)
+        caption = _caption(nx_graph, u, v, facts_[0]) + (f" ({count} facts)" if count > 1 else "")
         info["edges"].append({
-            "label": label, "kind": EDGE_KINDS[kind][0],
-            "lines": [_caption(nx_graph, u, v, facts[0])] if len(facts) == 1 else
-            [f"{_caption(nx_graph, u, v, facts[0])} ({len(facts)} facts)"],
+            "label": label, "kind": EDGE_KINDS[kind][0], "lines": [caption],
             "evidence": [_panel_evidence(f["evidence"], f.get("quote"))
-                         for f in facts[:_MAX_EVIDENCE]],
-            "more": max(len(facts) - _MAX_EVIDENCE, 0)})
+                         for f in facts_[:_MAX_EVIDENCE]],
+            "more": max(count - _MAX_EVIDENCE, 0)})
     options = json.loads(net.options.to_json())
     options["interaction"].update(hover=True, tooltipDelay=300)
     options["edges"] = {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                        "color": {"inherit": False}, "smooth": {"enabled": True,
-                                                                "type": "continuous"},
+                        "color": {"inherit": False},
+                        "smooth": {"enabled": True, "type": "continuous"},
                         "font": {"size": 10, "align": "middle", "strokeWidth": 3}}
     options["nodes"] = {"borderWidth": 1, "widthConstraint": {"maximum": 180}}
     options["layout"] = {"randomSeed": _SEED, "improvedLayout": len(net.nodes) <= 150}
@@ -405,7 +385,7 @@ _PAGE_JS = r"""(function () {
   network.once("stabilizationIterationsDone", function () {
     network.setOptions({physics: {enabled: false}});
   });
-  function el(tag, text, cls) {
+  function el(tag, text, cls) {  // text only ever goes through textContent
     var e = document.createElement(tag);
     if (text !== undefined && text !== null) { e.textContent = String(text); }
     if (cls) { e.className = cls; }
@@ -416,17 +396,15 @@ _PAGE_JS = r"""(function () {
     var box = el("div", null, "ev"), art = info.articles[ev.article] || {};
     if (ev.what) { add(box, el("div", ev.what, "what")); }
     var p = add(box, el("p", null, "sent"));
-    add(p, document.createTextNode(ev.pre));
-    add(p, el("mark", ev.hit));
+    add(p, document.createTextNode(ev.pre)); add(p, el("mark", ev.hit));
     add(p, document.createTextNode(ev.post));
     var meta = add(box, el("div", null, "meta")), name = art.headline || art.id || ev.article;
     if (art.url && /^https?:\/\//i.test(art.url)) {
       var a = add(meta, el("a", name));
       a.href = art.url; a.target = "_blank"; a.rel = "noopener noreferrer";
     } else { add(meta, el("span", name)); }
-    var bits = [art.id, art.date, ev.rule && "rule " + ev.rule,
-                ev.confidence && "confidence " + ev.confidence];
-    add(meta, el("div", bits.filter(Boolean).join(" \u00b7 ")));
+    add(meta, el("div", [art.id, art.date, ev.rule && "rule " + ev.rule,
+      ev.confidence && "confidence " + ev.confidence].filter(Boolean).join(" \u00b7 ")));
     return box;
   }
   function show(item) {
@@ -437,15 +415,14 @@ _PAGE_JS = r"""(function () {
   }
   function intro() {
     panel.replaceChildren(el("p", "Hover over or click a node or an edge to see the " +
-      "sentences it comes from. Click the background to unpin.", "meta"));
+      "sentences it comes from; click the background to unpin.", "meta"));
   }
   network.on("hoverNode", function (p) { if (!pinned) { show(info.nodes[p.node]); } });
   network.on("hoverEdge", function (p) { if (!pinned) { show(info.edges[p.edge]); } });
   network.on("click", function (p) {
     pinned = p.nodes.length > 0 || p.edges.length > 0;
     if (p.nodes.length) { show(info.nodes[p.nodes[0]]); }
-    else if (p.edges.length) { show(info.edges[p.edges[0]]); }
-    else { intro(); }
+    else if (p.edges.length) { show(info.edges[p.edges[0]]); } else { intro(); }
   });
   intro();
 })();"""
@@ -458,20 +435,14 @@ _PAGE = Template("""<!DOCTYPE html>
 <title>$title</title>
 <style>$vis_css</style>
 <style>
-html, body { margin: 0; height: 100%; font: 14px/1.4 system-ui, sans-serif; color: #222; }
-body { display: flex; flex-direction: column; }
-header { padding: 6px 12px; border-bottom: 1px solid #ddd; }
-header h1 { font-size: 18px; margin: 0 0 2px; }
-.legend span { margin-right: 14px; white-space: nowrap; }
-main { flex: 1; display: flex; min-height: 0; }
-#kg-net { flex: 1; min-width: 0; }
-#kg-panel { width: 400px; overflow: auto; padding: 8px 12px; border-left: 1px solid #ddd;
-  background: #fafafa; }
-#kg-panel h2 { font-size: 16px; margin: 4px 0; overflow-wrap: anywhere; }
-.ev { margin: 8px 0; padding: 6px 8px; background: #fff; border: 1px solid #e4e4e4;
-  border-radius: 4px; }
-.what { font-weight: 600; } .sent { margin: 4px 0; } mark { background: #ffe066; }
-.meta, .kind, .line { color: #666; font-size: 12px; overflow-wrap: anywhere; }
+html,body{margin:0;height:100%;font:14px/1.4 system-ui,sans-serif;color:#222}
+body{display:flex;flex-direction:column} main{flex:1;display:flex;min-height:0}
+header{padding:6px 12px;border-bottom:1px solid #ddd} header h1{font-size:18px;margin:0}
+.legend span{margin-right:14px;white-space:nowrap} #kg-net{flex:1;min-width:0}
+#kg-panel{width:400px;overflow:auto;padding:8px 12px;border-left:1px solid #ddd;background:#fafafa}
+#kg-panel h2{font-size:16px;margin:4px 0} mark{background:#ffe066} .what{font-weight:600}
+.ev{margin:8px 0;padding:6px 8px;background:#fff;border:1px solid #e4e4e4;border-radius:4px}
+.meta,.kind,.line{color:#666;font-size:12px} #kg-panel *{overflow-wrap:anywhere} .sent{margin:4px 0}
 </style>
 </head>
 <body>
@@ -488,12 +459,12 @@ main { flex: 1; display: flex; min-height: 0; }
 
 @cache
 def _vis_asset(name: str) -> str:
-    return (resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / name).read_text(
-        encoding="utf-8")
+    """vis-network 9.1.2 as shipped inside pyvis (read in text mode: CRLF becomes LF)."""
+    return (resources.files("pyvis") / "templates/lib/vis-9.1.2" / name).read_text("utf-8")
 
 
 def _script_json(value: object) -> str:
-    """JSON that cannot end its <script> element: <, > and & become \\u escapes."""
+    """JSON that cannot close its <script> element: <, > and & become \\u escapes."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
@@ -506,13 +477,13 @@ def to_html(graph: Dataset | Graph, *, title: str | None = None, focus: str | No
             depth: int = 2) -> str:
     """Return the page for ``graph`` as a string, e.g. for a notebook.
 
-    In Jupyter show it in an iframe: ``IFrame``/``HTML(f'<iframe srcdoc="{html.escape(page)}"
-    ...>')``; inserted straight into the notebook the page's styles and policy do not apply.
+    In Jupyter show it in an iframe, ``HTML(f'<iframe srcdoc="{html.escape(page)}" width="100%"
+    height="700"></iframe>')``: inserted straight into the notebook its styles would leak.
 
     Args:
-        graph: a Dataset (all named graphs are drawn together) or a Graph from ``to_graph``.
-        title: the page heading; defaults to "newskg" plus the focus.
-        focus: keep only the entity with this name or alias (any case) and its neighbours.
+        graph: a Dataset (all named graphs are drawn together) or a Graph.
+        title: the page heading; defaults to "newskg" and the focus.
+        focus: keep only the entity with this name or alias (any case) and its neighbourhood.
         depth: how many hops around ``focus`` to keep.
 
     Raises:
@@ -524,24 +495,22 @@ def to_html(graph: Dataset | Graph, *, title: str | None = None, focus: str | No
     net, info = _network(nx_graph)
     nodes, edges, _, _, _, options = net.get_network_data()
     counts = Counter(d["kind"] for _, d in nx_graph.nodes(data=True))
-    legend = [f'<span><b style="color:{colour}">{glyph}</b> {html.escape(kind)} '
-              f"({counts[kind]})</span>" for kind, (_, colour, glyph) in KINDS.items()
-              if kind in _ENTITY_KINDS or counts[kind]]
+    legend = [f'<span><b style="color:{colour}">{glyph}</b> {kind} ({counts[kind]})</span>'
+              for kind, (_, colour, glyph) in KINDS.items()
+              if kind not in ("Other", *_HELPERS) or counts[kind]]
     legend += [f'<span><b style="color:{colour}">\u2192</b> {name}</span>'
                for name, colour in EDGE_KINDS.values()]
     heading = title if title is not None else "newskg" + (f" \u2014 {focus}" if focus else "")
-    summary = f"{len(nodes)} nodes \u00b7 {len(edges)} edges"
-    if focus is not None:
-        summary += f" \u00b7 {depth} hops around \u201c{focus}\u201d"
+    summary = f"{len(nodes)} nodes \u00b7 {len(edges)} edges" + (
+        f" \u00b7 {depth} hops around \u201c{focus}\u201d" if focus is not None else "")
     vis_js = _vis_asset("vis-network.min.js")
     csp = (f"default-src 'none'; script-src {_sha256(vis_js)} {_sha256(_PAGE_JS)}; "
            "style-src 'unsafe-inline'; img-src data:")
     return _PAGE.substitute(
         csp=csp, title=html.escape(heading), summary=html.escape(summary),
         legend="\n".join(legend), vis_css=_vis_asset("vis-network.css"), vis_js=vis_js,
-        page_js=_PAGE_JS,
-        data=_script_json({"nodes": nodes, "edges": edges, "options": json.loads(
-            options) if isinstance(options, str) else options, "info": info}))
+        page_js=_PAGE_JS, data=_script_json({"nodes": nodes, "edges": edges, "info": info,
+                                             "options": json.loads(options)}))
 
 
 def render_html(graph: Dataset | Graph, path: str | Path, *, title: str | None = None,
@@ -551,13 +520,13 @@ def render_html(graph: Dataset | Graph, path: str | Path, *, title: str | None =
     Args:
         graph: a Dataset (all named graphs are drawn together) or a Graph.
         path: where to write the page, e.g. ``out/graph.html``.
-        title: the page heading; defaults to "newskg" plus the focus.
-        focus: keep only the entity with this name or alias (any case) and its neighbours.
+        title: the page heading; defaults to "newskg" and the focus.
+        focus: keep only the entity with this name or alias (any case) and its neighbourhood.
         depth: how many hops around ``focus`` to keep.
 
     Raises:
         QueryError: ``focus`` names no entity of the graph.
-        StoreError: the file cannot be written.
+        StoreError: the page cannot be written.
     """
     path = Path(path)
     page = to_html(graph, title=title, focus=focus, depth=depth)
@@ -569,4 +538,3 @@ def render_html(graph: Dataset | Graph, path: str | Path, *, title: str | None =
         raise StoreError(f"{path}: cannot write the page ({exc.strerror}); check that the "
                          "folder exists and is writable") from exc
     return path
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD, DefinedNamespace
 
 __all__ = [
@@ -19,17 +19,18 @@ class KG(DefinedNamespace):
     _NS = Namespace(BASE + "ns#")
     _fail = True
 
-    LegislativeAction: object
-    ActionType: object
-    ActionTypes: object
-    actionType: object
-    reportingVerb: object
-    rule: object
-    confidence: object
-    former: object
-    title: object
-    textOffset: object
-    sentence: object
+    LegislativeAction: URIRef
+    ActionType: URIRef
+    ActionTypes: URIRef
+    actionType: URIRef
+    reportingVerb: URIRef
+    rule: URIRef
+    confidence: URIRef
+    former: URIRef
+    title: URIRef
+    textOffset: URIRef
+    bodyStart: URIRef
+    sentence: URIRef
 
 
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import warnings
@@ -235,3 +236,43 @@ def test_render_html_lays_out_large_graphs_in_python() -> None:
     assert len(data["nodes"]) == 521 and data["options"]["physics"] == {"enabled": False}
     positions = {(n["x"], n["y"]) for n in data["nodes"]}
     assert len(positions) == 521  # every node placed, none on top of another
+
+
+_PANEL_HARNESS = r"""
+const fs = require("fs"), [dataPath, jsPath] = process.argv.slice(2), handlers = {};
+function mk(tag) {
+  return {tag, children: [], textContent: "", appendChild(c) { this.children.push(c); return c; },
+    replaceChildren(...cs) { this.children = cs; },
+    set innerHTML(v) { throw new Error("innerHTML used"); }};
+}
+const els = {"kg-data": {textContent: fs.readFileSync(dataPath, "utf8")}, "kg-panel": mk("aside")};
+global.document = {getElementById: id => els[id] || mk("div"), createElement: mk,
+                   createTextNode: t => ({tag: "#text", textContent: t, children: []})};
+global.vis = {DataSet: function (items) { this.items = items; }, Network: function (c, d) {
+  global.nodes = d.nodes.items; this.on = this.once = (ev, f) => { handlers[ev] = f; };
+}};
+eval(fs.readFileSync(jsPath, "utf8"));
+const text = n => [n.tag + ":" + n.textContent + (n.href ? " " + n.href : "")]
+  .concat(...n.children.map(text));
+handlers.hoverNode({node: nodes.find(n => n.label === "told").id});
+console.log(JSON.stringify(text(els["kg-panel"])));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page script")
+def test_render_html_panel_shows_provenance_as_text(graph: Dataset, tmp_path: Path) -> None:
+    page = to_html(graph)
+    own_script = page.rsplit("<script>", 1)[1].split("</script>", 1)[0]
+    blob = re.search(r'id="kg-data">(.*?)</script>', page, re.S)
+    assert blob is not None
+    for name, content in (("data.json", blob.group(1)), ("page.js", own_script),
+                          ("harness.js", _PANEL_HARNESS)):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    out = subprocess.run(["node", str(tmp_path / "harness.js"), str(tmp_path / "data.json"),
+                          str(tmp_path / "page.js")], check=True, capture_output=True, text=True)
+    panel = json.loads(out.stdout)
+    assert panel[:3] == ["aside:", "h2:told", "div:Statement"]
+    assert f"div:Shohrat Zakir told: \u201c{IMG} href\u201d" in panel
+    assert ["#text:Zakir ", "mark:told", f'#text: Xinhua that "{IMG} href" was false.'] == [
+        item for item in panel if item.startswith(("#text", "mark"))]
+    assert f"a:Xinjiang {SCRIPT} chief speaks https://example.org/news/1" in panel

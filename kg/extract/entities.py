@@ -21,11 +21,13 @@ from kg.extract import lexicon as lex
 _KIND = {"PERSON": "Person", "ORG": "Organization", "GPE": "Location", "LOC": "Location",
          "FAC": "Location", "NORP": "Organization"}
 _STRIP_LEAD = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their",
-               "our", "new", "former", "ex"}
+               "our", "former", "ex"}
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december", "monday", "tuesday", "wednesday",
            "thursday", "friday", "saturday", "sunday"}
-_NOT_NAMES = _MONTHS | {"god", "internet", "web", "christmas", "easter", "the", "mps", "meps"}
+_POSTNOMINALS = {"QC", "MP", "MEP", "MSP", "KC", "OBE", "MBE", "CBE", "Jr", "Sr", "AM"}
+_NOT_NAMES = _MONTHS | {"god", "internet", "web", "christmas", "easter", "the", "mps", "meps",
+                        "qc", "mp", "mep", "if", "but", "and", "or", "when", "while"}
 
 
 @dataclass
@@ -124,6 +126,8 @@ def _ner_mentions(doc: Doc) -> Iterable[Mention]:
             continue
         if kind == "Person":
             start = _strip_person_titles(doc, start, end)
+            while end - start > 1 and doc[end - 1].text in _POSTNOMINALS:
+                end -= 1
         span = doc[start:end]
         low = span.text.lower()
         if ent.label_ == "NORP" and low not in lex.KNOWN_ORGS:
@@ -179,56 +183,95 @@ def _government_of(doc: Doc, places: list[Mention]) -> Iterable[Mention]:
                           votes=3.0, subkind="GovernmentOrganization", nested=True)
 
 
-_CONNECT = {"of", "for", "and", "on", "&"}
+_CONNECT = {"of", "for", "on", "and", "&"}
+_LAW_WORDS = {"act", "bill", "treaty", "convention", "directive", "charter", "scheme", "election",
+              "review", "report", "document", "paper", "order"}
+
+
+def _name_word(tok: Token) -> bool:
+    """A capitalised word that can be part of an organisation's name."""
+    return (tok.text[:1].isupper() and (tok.is_alpha or "-" in tok.text or "'" in tok.text)
+            and tok.pos_ in {"PROPN", "NOUN", "ADJ", "VERB"} and tok.lower_ not in _NOT_NAMES
+            and tok.lower_ not in lex.TITLE_HEADS)
 
 
 def _pattern_orgs(doc: Doc) -> Iterable[Mention]:
     """Capitalised names headed by Committee, Court, Ministry, ... that the model missed."""
     n = len(doc)
-    i = 0
-    while i < n:
-        if not (doc[i].text[:1].isupper() and doc[i].is_alpha) or doc[i].lower_ in _STRIP_LEAD:
-            i += 1
+    for h, head in enumerate(doc):
+        if head.lower_ not in lex.ORG_HEADS or not head.text[:1].isupper():
             continue
-        j = i
-        last_cap = i
-        while j < n:
-            tok = doc[j]
-            if tok.text[:1].isupper() and (tok.is_alpha or "-" in tok.text):
-                last_cap = j
-                j += 1
-            elif tok.lower_ in _CONNECT and j + 1 < n and doc[j + 1].text[:1].isupper():
-                j += 1
-            elif tok.lower_ == "the" and j > i and doc[j - 1].lower_ == "of" and j + 1 < n \
-                    and doc[j + 1].text[:1].isupper():
-                j += 1
+        sent_start = head.sent.start
+        start = h
+        while start - 1 >= sent_start:
+            prev = doc[start - 1]
+            if _name_word(prev) and prev.lower_ not in lex.ORG_HEADS | {"deputy", "former"}:
+                start -= 1
+            elif prev.lower_ in {"and", "&"} and start - 2 >= sent_start \
+                    and _name_word(doc[start - 2]) and doc[start - 2].lower_ not in lex.ORG_HEADS:
+                start -= 1
             else:
                 break
-        end = last_cap + 1
-        heads = [k for k in range(i, end) if doc[k].lower_ in lex.ORG_HEADS]
-        if heads and end - i >= 2:
-            # cut trailing "of X" only when the head is the last word ("Court of Appeal" stays)
-            yield Mention(i, end, "Organization", doc[i:end].text, votes=2.0)
-        elif end - i >= 1 and end < n and doc[end].lower_ in {"union", "party", "council"}:
-            # "the Public and Commercial Services union": lower-case head after a capitalised name
-            yield Mention(i, end + 1, "Organization", doc[i : end + 1].text, votes=1.5)
-        i = max(end, i + 1)
+        while start < h and doc[start].lower_ in {"and", "&"}:
+            start += 1
+        end = h + 1
+        # "Court of Appeal", "Department of Trade and Industry"
+        if end + 1 < n and doc[end].lower_ in {"of", "for", "on"}:
+            k = end + 1
+            if k < n and doc[k].lower_ == "the":
+                k += 1
+            j = k
+            while j < n and (_name_word(doc[j]) and doc[j].lower_ not in lex.ORG_HEADS
+                             or doc[j].lower_ in {"and", "&"} and j + 1 < n
+                             and _name_word(doc[j + 1])):
+                j += 1
+            while j > k and doc[j - 1].lower_ in {"and", "&"}:
+                j -= 1
+            if j > k:
+                end = j
+        if end < n and doc[end].lower_ in _LAW_WORDS:
+            continue  # "Parliament Act" is a law, "General Election" an event
+        if end - start >= 2 or doc[h].lower_ in {"parliament", "cabinet", "congress", "senate"}:
+            yield Mention(start, end, "Organization", doc[start:end].text, votes=2.0)
+    # "the Public and Commercial Services union": a lower-case head after a capitalised name
+    for h, head in enumerate(doc):
+        if head.lower_ not in {"union", "party", "council", "association"} or h == 0 \
+                or head.text[:1].isupper() or not _name_word(doc[h - 1]):
+            continue
+        start = h - 1
+        while start - 1 >= head.sent.start and (_name_word(doc[start - 1]) or doc[
+                start - 1].lower_ in {"and", "&"} and _name_word(doc[start - 2])):
+            start -= 1
+        yield Mention(start, h + 1, "Organization", doc[start : h + 1].text, votes=1.5)
+
+
+_ROYAL = {"prince", "princess", "king", "queen", "duke", "duchess", "earl", "countess"}
+_HONOR = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame"}
 
 
 def _honorific_people(doc: Doc) -> Iterable[Mention]:
-    """"Mr Prentis", "Ms Hewitt", "Lord Falconer": always people, whatever the model says."""
+    """"Mr Prentis", "Lord Falconer of Thoroton", "Prince Charles": always people."""
     n = len(doc)
     for i, tok in enumerate(doc):
-        if tok.lower_.rstrip(".") not in {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady",
-                                          "baroness", "dame"}:
-            continue
-        if not tok.text[:1].isupper():
+        low = tok.lower_.rstrip(".")
+        if low not in _HONOR | _ROYAL or not tok.text[:1].isupper():
             continue
         j = i + 1
-        while j < n and doc[j].text[:1].isupper() and doc[j].is_alpha and j - i <= 3:
+        if j < n and (doc[j].lower_ in lex.TITLE_HEADS or doc[j].lower_ in lex.TITLE_MODIFIERS):
+            continue  # "Lord Chancellor", "Lord Chief Justice" are titles
+        if low in _ROYAL and j + 1 < n and doc[j].lower_ == "of" and doc[j + 1].text[:1].isupper():
+            yield Mention(i, j + 2, "Person", doc[i : j + 2].text, votes=3.0)  # Prince of Wales
+            continue
+        while j < n and doc[j].text[:1].isupper() and doc[j].is_alpha and j - i <= 3 \
+                and doc[j].lower_ not in _NOT_NAMES:
             j += 1
-        if j > i + 1:
-            yield Mention(i, j, "Person", doc[i:j].text, votes=3.0)
+        if j == i + 1:
+            continue
+        # peers: "Lord Campbell of Alloway"
+        if low in lex.PEERAGE and j + 1 < n and doc[j].lower_ == "of" \
+                and doc[j + 1].text[:1].isupper() and doc[j + 1].pos_ == "PROPN":
+            j += 2
+        yield Mention(i, j, "Person", doc[i:j].text, votes=3.0 if low in _HONOR else 2.0)
 
 
 def _title_people(doc: Doc) -> Iterable[Mention]:
@@ -251,8 +294,8 @@ def find_mentions(doc: Doc) -> list[Mention]:
     candidates = (
         [(m, 0) for m in _lexicon_mentions(doc)]
         + [(m, 1) for m in _honorific_people(doc)]
-        + [(m, 2) for m in ner]
-        + [(m, 3) for m in _title_people(doc)]
+        + [(m, 2) for m in _title_people(doc)]
+        + [(m, 3) for m in ner]
         + [(m, 4) for m in _pattern_orgs(doc)]
     )
     # the longest candidate wins an overlap; ties go to the more trusted source
@@ -262,9 +305,9 @@ def find_mentions(doc: Doc) -> list[Mention]:
     for m, source in candidates:
         if any(taken[m.start : m.end]):
             continue
-        if source == 2 and m.kind == "Person" and m.end - m.start == 1:
+        if source == 3 and m.kind == "Person" and m.end - m.start == 1:
             low = doc[m.start].lower_
-            if low in lex.TITLE_HEADS or low in _NOT_NAMES:
+            if low in lex.TITLE_HEADS or low in _NOT_NAMES or low in {"bill", "act"}:
                 continue
         for k in range(m.start, m.end):
             taken[k] = True
@@ -288,6 +331,13 @@ def _core(m: Mention) -> list[str]:
     if len(words) > 1 and words[0].lower().rstrip(".") in {"mr", "mrs", "ms", "miss", "dr"}:
         words = words[1:]
     return words
+
+
+def _looks_like_person(m: Mention) -> bool:
+    """Two or three capitalised words starting with a known given name ("Nicola Sturgeon")."""
+    words = _core(m)
+    return 2 <= len(words) <= 3 and words[0] in lex.given_names() and all(
+        w[:1].isupper() and w.lower() not in lex.ORG_HEADS for w in words) and m.votes <= 1.0
 
 
 def _acronym(words: list[str]) -> str:
@@ -337,10 +387,10 @@ def _match_existing(m: Mention, core: list[str], clusters: list[Cluster]) -> Clu
             ocore = [w.lower() for w in _core(other)]
             if len(ocore) <= len(low):
                 continue
-            if m.kind == "Person" or other.kind == "Person":
+            if m.kind == "Person" or other.kind == "Person" or _looks_like_person(other):
                 # a surname (or "Mr Surname") refers to the full name ending with it
-                if len(low) == 1 and ocore[-1] == low[0] and other.kind == "Person" \
-                        and m.kind in {"Person", "Location", "Organization"} \
+                if len(low) == 1 and ocore[-1] == low[0] and (
+                        other.kind == "Person" or _looks_like_person(other)) \
                         and (m.kind == "Person" or m.votes <= 1.0):
                     best = c
                 elif m.text.split()[0].lower() in lex.PEERAGE and ocore[-len(low):] == low:
@@ -370,6 +420,9 @@ def _decide(c: Cluster) -> None:
     c.kind = votes.most_common(1)[0][0]
     if any(_core(m) != _words(m.text) for m in c.mentions):
         c.kind = "Person"  # "Mr X" is a person whatever the model tagged
+    elif c.kind != "Person" and votes[c.kind] <= 1.0 * len(c.mentions) and any(
+            _looks_like_person(m) for m in c.mentions):
+        c.kind = "Person"  # the model's ORG/GPE for "Nicola Sturgeon": a given name decides
     names = [" ".join(_core(m)) if c.kind == "Person" else m.text for m in c.mentions]
     peer = [m.text for m in c.mentions if m.text.split()[0].lower() in lex.PEERAGE]
     # the fullest form: most words, then the most frequent, then the first

@@ -34,6 +34,11 @@ class LawMention:
     name: str
 
 
+_RIGHT_PP = {"ban": {"on"}, "amendment": {"to"}, "amendments": {"to"}, "powers": {"to"},
+             "laws": {"on", "to"}, "law": {"on"}, "legislation": {"on", "to"}}
+_REFERRING = {"the", "this", "that", "a", "an", "his", "her", "its", "their", "our", "these"}
+
+
 def _law_heads(ctx: Context) -> list[Token]:
     heads = []
     for tok in ctx.doc:
@@ -47,11 +52,16 @@ def _law_heads(ctx: Context) -> list[Token]:
         if any(c.lower_ in _NOT_LAW_CONTEXT for c in tok.children) or (
                 tok.i + 1 < len(ctx.doc) and tok.nbor(1).lower_ in _NOT_LAW_CONTEXT):
             continue
-        if low == "law" and any(c.dep_ == "det" for c in tok.children) is False \
-                and not any(c.dep_ in {"compound", "amod"} for c in tok.children):
-            continue  # "by law", "in law", "law and order"
+        preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
+        mods = any(c.dep_ in {"compound", "amod", "nmod"} for c in tok.children)
+        if low == "law" and not mods and not any(c.dep_ == "det" for c in tok.children):
+            continue  # "by law", "in law", "law and order", "become law"
+        if low == "ban" and "on" not in preps:
+            continue
+        if low == "powers" and not mods:
+            continue
         if low in {"order", "code", "rules", "amendment", "amendments"} \
-                and not tok.text[:1].isupper():
+                and not tok.text[:1].isupper() and not preps & {"to"}:
             continue
         heads.append(tok)
     return heads
@@ -69,7 +79,7 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
         if low in _NOT_PART or tok.tag_ == "POS" or tok.is_punct and tok.text not in {"-"}:
             break
         if tok.text[:1].isupper() or tok.dep_ in {"compound", "amod", "nmod"} or (
-                low in {"of", "and", "on", "for", "-"} and i > sent_start
+                low in {"of", "and", "on", "for", "-", "to"} and i > sent_start
                 and doc[i - 1].text[:1].isupper()):
             if ctx.entity_of(tok) and ctx.kind[ctx.entity_of(tok) or ""] == "Person":
                 break
@@ -77,31 +87,65 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
             i -= 1
             continue
         break
-    while start < head.i and doc[start].lower_ in {"of", "and", "on", "for", "-"}:
+    while start < head.i and doc[start].lower_ in {"of", "and", "on", "for", "-", "to"}:
         start += 1
     end = head.i + 1
-    # "the Act of Union", "Prevention of Terrorism Act 2005"
+    # "Prevention of Terrorism Act 2005"
     if end < len(doc) and doc[end].like_num and len(doc[end].text) == 4:
         end += 1
+    # "Health Service (Miscellaneous Provisions) Bill" is caught by the capitalised run;
+    # "ban on smoking in public places", "amendment to the X Bill": the phrase after the head
+    wanted = _RIGHT_PP.get(head.lower_, set())
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in wanted and child.i == end:
+            last = max(t.i for t in child.subtree)
+            stop = next((t.i for t in doc[end : last + 1] if t.is_punct or t.lower_ in {
+                "which", "that", "who", "because"}), last + 1)
+            if stop - end <= 10:
+                end = stop
     return start, end
 
 
+def _is_named(ctx: Context, head: Token, start: int) -> bool:
+    if head.text[:1].isupper() and not head.is_sent_start:
+        return True
+    return any(t.text[:1].isupper() for t in ctx.doc[start : head.i]) or (
+        start < head.i and head.lower_ not in _GENERIC) or head.lower_ in {"ban", "powers"} \
+        or any(t.text[:1].isupper() for t in ctx.doc[head.i + 1 : head.i + 4]
+               if head.lower_ in _RIGHT_PP)
+
+
 def find_laws(ctx: Context) -> list[LawMention]:
-    """Named laws and the generic references ("the bill") that point back to one."""
-    out: list[LawMention] = []
+    """Named laws, and the references ("the bill", "his bill") that point to one."""
+    named: list[LawMention] = []
+    refs: list[Token] = []
     for head in _law_heads(ctx):
         start, end = _name_bounds(ctx, head)
-        words = ctx.doc[start:end]
-        name = words.text
-        named = start < head.i or head.text[:1].isupper() and not head.is_sent_start
-        if not named or head.lower_ in _GENERIC and start == head.i:
-            previous = [m for m in out if m.name.split()[-1].lower() == head.lower_
-                        or head.lower_ in {"legislation", "law", "measure"}]
-            if head.lower_ in _GENERIC and any(c.lower_ in {"the", "this"} for c in head.children) \
-                    and previous:
-                out.append(LawMention(head.i, head.i + 1, head.i, previous[-1].name))
+        if _is_named(ctx, head, start) and not (head.lower_ in _GENERIC and start == head.i
+                                                and not head.text[:1].isupper()):
+            named.append(LawMention(start, end, head.i, ctx.doc[start:end].text))
+        elif head.lower_ in _GENERIC and any(c.lower_ in _REFERRING for c in head.children):
+            refs.append(head)
+    out = list(named)
+    for head in refs:
+        before = [m for m in named if m.head < head.i]
+        same = [m for m in before if m.name.split()[-1].lower() == head.lower_]
+        after = [m for m in named if m.head > head.i]
+        target = (same or before or after[:1] or [None])[-1] if (same or before) else (
+            after[0] if after else None)
+        if target is not None:
+            out.append(LawMention(head.i, head.i + 1, head.i, target.name))
+    # "it is debated next Monday": "it" right after a law was named, as the object of an action
+    for tok in ctx.doc:
+        if tok.lower_ != "it" or tok.dep_ not in {"nsubjpass", "dobj", "nsubj"}:
             continue
-        out.append(LawMention(start, end, head.i, name))
+        verb = tok.head
+        if verb.lemma_ not in lex.ACTION_VERBS and verb.lemma_ not in {"come", "take", "go"}:
+            continue
+        before = [m for m in out if m.head < tok.i and tok.i - m.head < 60]
+        if before:
+            out.append(LawMention(tok.i, tok.i + 1, tok.i, before[-1].name))
+    out.sort(key=lambda m: m.head)
     return out
 
 
@@ -149,7 +193,10 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
         if lemma == "vote" or lemma == "throw" and any(c.lower_ == "out" for c in gov.children):
             return ("vote" if lemma == "vote" else "reject"), gov, "verb-object"
         if lemma in lex.ACTION_VERBS:
-            return lex.ACTION_VERBS[lemma], gov, "verb-object"
+            action = lex.ACTION_VERBS[lemma]
+            if action in {"pass", "other", "authorise", "propose"} and _refused(gov):
+                return "reject", gov, "refused-verb"
+            return action, gov, "verb-object"
     if tok.dep_ == "nsubj" and gov.pos_ in {"VERB", "AUX"}:
         preps = {c.lower_: c for c in gov.children if c.dep_ == "prep"}
         if gov.lemma_ in {"come", "enter", "take", "go"} and any(
@@ -160,6 +207,16 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             return "enter-into-force", gov, "comes-into-force"
         if gov.lemma_ == "become" and any(c.lower_ == "law" for c in gov.children):
             return "enact", gov, "becomes-law"
+        # "the Bill gets its second reading", "will go to a third reading"
+        for child in gov.children:
+            objs = [child] if child.dep_ == "dobj" else [
+                g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" else []
+            if any(o.lemma_ in {"reading", "debate", "vote", "scrutiny"} for o in objs):
+                kind = next(o.lemma_ for o in objs)
+                return ("vote" if kind == "vote" else "debate"), gov, "gets-reading"
+        if gov.lemma_ in lex.ACTION_VERBS and lex.ACTION_VERBS[gov.lemma_] in {
+                "enter-into-force"}:
+            return "enter-into-force", gov, "comes-into-force"
     if tok.dep_ == "pobj" and gov.dep_ in {"prep", "agent"}:
         noun = gov.head
         lemma = noun.lemma_.lower()
@@ -175,6 +232,14 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
                     noun.lemma_ in {"debate", "argue"}:
                 return "debate", noun, "verb-prep"
     return None
+
+
+def _refused(verb: Token) -> bool:
+    """"refused to back", "did not approve": a negated approval is a rejection."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.lemma_ in {"refuse", "decline", "fail", "reject"}
 
 
 def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[str, str],

@@ -6,6 +6,9 @@ used names of institutions and parties. Nothing comes from any evaluation articl
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
+
 HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "baroness", "baron",
      "prof", "professor", "rev", "reverend", "mx", "mr.", "mrs.", "ms.", "dr.", "prof."}
@@ -75,7 +78,7 @@ LAW_HEADS = frozenset(
     bill bills act acts law laws legislation regulation regulations directive treaty
     convention charter constitution amendment amendments clause clauses order decree
     ordinance statute code measure measures reform reforms ruling rulings judgment
-    judgement provision provisions rules protocol accord
+    judgement provision provisions rules protocol accord ban powers
     """.split()
 )
 #: Law heads that are laws only when named (capitalised) or clearly legal in context.
@@ -109,6 +112,7 @@ ACTION_VERBS: dict[str, str] = {
     "withdraw": "withdraw", "scrap": "withdraw", "drop": "withdraw", "abandon": "withdraw",
     "ditch": "withdraw", "retract": "withdraw",
     "use": "other", "invoke": "other", "apply": "other", "enforce": "other",
+    "support": "other",
 }
 #: Nominalisations that name an action on a law ("the passage of", "a vote on").
 ACTION_NOUNS: dict[str, str] = {
@@ -120,6 +124,7 @@ ACTION_NOUNS: dict[str, str] = {
     "postponement": "delay", "repeal": "repeal", "abolition": "repeal", "enactment": "enact",
     "ruling": "rule", "judgment": "rule", "judgement": "rule", "withdrawal": "withdraw",
     "implementation": "enact", "scrutiny": "debate", "reading": "debate",
+    "use": "other", "support": "other", "opposition": "reject", "introduce": "introduce",
 }
 
 #: Widely used names of parties and institutions -> canonical name and kind.
@@ -218,3 +223,14 @@ COUNTRIES = frozenset(
     """.split()
 ) | {"united states", "united kingdom", "south africa", "north korea", "south korea",
      "new zealand", "saudi arabia", "northern ireland", "sri lanka", "czech republic"}
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Common given names, learnt from unlabelled news (tools/make_given_names.py)."""
+    path = resources.files("kg") / "extract" / "data" / "given_names.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
