@@ -13,7 +13,9 @@ from kg.model import Entity, LegislativeAction, Span, TimeRef
 
 _CAP_HEADS = {"bill", "act", "treaty", "convention", "directive", "regulations", "constitution",
               "charter", "law", "code", "order", "amendment", "protocol", "accord", "statute"}
-_NOT_PART = {"new", "controversial", "proposed", "planned", "current", "existing", "tough",
+_NOT_PART = {"new", "controversial", "bad", "good", "strict", "stricter", "tough", "harsh",
+             "unfair", "fair", "important", "key", "major", "total", "comprehensive", "full",
+             "partial", "out", "all", "wide-ranging", "landmark", "sweeping", "existing", "proposed", "planned", "current", "existing", "tough",
              "tougher", "fresh", "so-called", "draft", "latest", "original", "flagship",
              "government", "government's", "its", "his", "her", "their", "our", "this", "that",
              "the", "a", "an", "these", "those", "such", "same", "other", "any", "some", "which"}
@@ -76,11 +78,19 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
     while i >= sent_start:
         tok = doc[i]
         low = tok.lower_
-        if low in _NOT_PART or tok.tag_ == "POS" or tok.is_punct and tok.text not in {"-"}:
+        if low == "the" and i > sent_start and doc[i - 1].lower_ in {"to", "of", "on"} \
+                and doc[i + 1].text[:1].isupper() and doc[i - 2].text[:1].isupper():
+            start = i
+            i -= 1
+            continue
+        if low in _NOT_PART or tok.tag_ == "POS" or tok.is_punct and tok.text not in {
+                "-", "(", ")"} or tok.is_space or "\n" in tok.whitespace_:
             break
         if tok.text[:1].isupper() or tok.dep_ in {"compound", "amod", "nmod"} or (
-                low in {"of", "and", "on", "for", "-", "to"} and i > sent_start
-                and doc[i - 1].text[:1].isupper()):
+                low in {"of", "and", "on", "for", "-", "to", "(", ")"} and i > sent_start
+                and doc[i - 1].text[:1].isupper()) or (
+                low == "the" and i > sent_start and doc[i - 1].lower_ in {"to", "of", "on"}
+                and doc[i + 1].text[:1].isupper()):
             if ctx.entity_of(tok) and ctx.kind[ctx.entity_of(tok) or ""] == "Person":
                 break
             start = i
@@ -99,14 +109,18 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
     for child in head.children:
         if child.dep_ == "prep" and child.lower_ in wanted and child.i == end:
             last = max(t.i for t in child.subtree)
-            stop = next((t.i for t in doc[end : last + 1] if t.is_punct or t.lower_ in {
-                "which", "that", "who", "because"}), last + 1)
+            stop = next((t.i for t in doc[end : last + 1] if t.is_punct or t.is_space
+                         or "\n" in t.whitespace_ and t.i < last or t.lower_ in {
+                             "which", "that", "who", "because"}), last + 1)
             if stop - end <= 10:
                 end = stop
     return start, end
 
 
 def _is_named(ctx: Context, head: Token, start: int) -> bool:
+    if start == head.i and head.lower_ in _GENERIC and head.i + 1 < len(ctx.doc) \
+            and not ctx.doc[head.i + 1].like_num:
+        return False  # a bare "the Bill" refers back to a named one
     if head.text[:1].isupper() and not head.is_sent_start:
         return True
     return any(t.text[:1].isupper() for t in ctx.doc[start : head.i]) or (
@@ -224,13 +238,35 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
                 "of", "on", "to", "for", "against", "over"}:
             return lex.ACTION_NOUNS[lemma], noun, "nominalisation"
         if noun.pos_ == "VERB":
-            if noun.lemma_ == "vote" and gov.lower_ in {"on", "for", "against"}:
+            lemma = noun.lemma_.lower()
+            if lemma in {"withdraw", "pull", "opt"} and gov.lower_ in {"from", "out"}:
+                return "withdraw", noun, "verb-prep"
+            if lemma == "vote" and gov.lower_ in {"on", "for", "against"}:
                 return "vote", noun, "verb-prep"
             if noun.lemma_ in {"rule", "decide", "judge"} and gov.lower_ in {"on", "against"}:
                 return "rule", noun, "verb-prep"
             if noun.lemma_ in {"debate", "discuss"} or gov.lower_ in {"on", "over"} and \
                     noun.lemma_ in {"debate", "argue"}:
                 return "debate", noun, "verb-prep"
+    return _ruling(head)
+
+
+_COURT_WORDS = {"court", "lords", "judge", "judges", "tribunal", "commission", "justice"}
+
+
+def _ruling(head: Token) -> tuple[str, Token, str] | None:
+    """"The Law Lords ruled that the laws breach ...": a court's ruling on a law it names."""
+    tok = head
+    for _ in range(8):
+        if tok.head is tok:
+            break
+        tok = tok.head
+        if tok.pos_ == "VERB" and tok.lemma_ in {"rule", "find", "declare", "judge"}:
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            words = {t.lower_ for t in subj.subtree} if subj is not None else set()
+            if words & _COURT_WORDS:
+                return "rule", tok, "court-ruling"
+            return None
     return None
 
 
