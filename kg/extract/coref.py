@@ -90,20 +90,61 @@ class Coref:
         return True
 
     def description(self, tok: Token) -> str | None:
-        """The person a definite description such as "the chancellor" refers to."""
+        """The entity a definite description refers to: "the chancellor", "the Tory leader"
+        (a person with that title), "the committee", "the alliance" (an organisation so named).
+        """
         head = tok.lower_
+        mods = {c.lower_ for c in tok.children if c.dep_ in {"compound", "amod"}
+                and c.lower_ not in lex.PARTY_ADJECTIVES and not self.ctx.entity_of(c)}
+        if head in lex.ORG_HEADS | {"alliance", "campaign", "group", "charity", "firm", "company"}:
+            return self._org_named(tok)
         if head not in lex.TITLE_HEADS:
             return None
-        mods = {c.lower_ for c in tok.children if c.dep_ in {"compound", "amod"}}
-        matches = []
+        former = "former" in mods
+        mods.discard("former")
+        matches: list[str] = []
         for person, titles in self.titles.items():
             for title in titles:
-                words = title.replace("-", " ").split()
-                if words[-1] == head and mods <= set(words) and not title.startswith("former"):
+                words = set(title.replace("-", " ").split())
+                last = title.replace("-", " ").split()[-1]
+                if last == head and mods <= words and former == title.startswith("former"):
                     matches.append(person)
                     break
         if len(set(matches)) == 1:
             return matches[0]
+        if matches:
+            return self._latest(set(matches), tok)
+        return None
+
+    def _latest(self, keys: set[str], tok: Token) -> str | None:
+        for i in range(tok.i - 1, -1, -1):
+            if self.ctx.tok_entity[i] in keys:
+                return self.ctx.tok_entity[i]
+        return None
+
+    def _org_named(self, tok: Token) -> str | None:
+        """"the committee" -> the last organisation whose name has the word "Committee"."""
+        head = tok.lower_
+        for i in range(tok.i - 1, -1, -1):
+            key = self.ctx.tok_entity[i] or self.ctx.nested.get(i)
+            if key and self.ctx.kind[key] == "Organization" and head in self.ctx.name[
+                    key].lower().split():
+                return key
+        return None
+
+    def organisation(self, tok: Token) -> str | None:
+        """"it"/"they" as a speaker: the organisation that was the last subject (3 sentences)."""
+        doc = self.ctx.doc
+        sent_starts = 0
+        for i in range(tok.i - 1, -1, -1):
+            if doc[i].is_sent_start:
+                sent_starts += 1
+                if sent_starts > 2:
+                    break
+            key = self.ctx.tok_entity[i]
+            if key and doc[i].dep_ in {"nsubj", "nsubjpass", "pobj"} and not self.ctx.is_quoted(
+                    doc[i]):
+                return key if self.ctx.kind[key] == "Organization" else None
         return None
 
     def lede(self, tok: Token) -> str | None:

@@ -65,7 +65,7 @@ SPEECH_VERBS = frozenset(
     recall recount testify told tweet post blog announce defend question challenge
     demand propose recommend advise caution threaten forecast estimate calculate
     acknowledge attack slam blast hit lambast reiterate repeat emphasise emphasize
-    underline highlight signal mention boast joke quip muse speak
+    underline highlight signal mention boast joke quip muse speak unveil thank
     """.split()
 )
 #: Verbs that report speech only with a particular complement or particle.

@@ -23,6 +23,30 @@ def _word_at(doc: Doc, i: int) -> tuple[str, int]:
     return "".join(t.text for t in doc[start : i + 1]).lower(), start
 
 
+_NOT_OCCUPATIONS = {
+    "father", "mother", "brother", "sister", "daughter", "son", "wife", "husband", "partner",
+    "other", "number", "matter", "order", "paper", "letter", "supporter", "voter", "user",
+    "customer", "citizen", "resident", "patient", "parent", "friend", "fan", "winner",
+    "loser", "newcomer", "man", "woman", "person", "people", "member", "owner", "holder",
+    "power", "water", "corner", "border", "summer", "winter", "quarter", "chapter", "career",
+    "computer", "manner", "murder", "monster", "minister", "former", "banner", "dinner",
+}
+_OCCUPATION_SUFFIXES = ("er", "or", "ist", "man", "woman", "ian", "eer", "ant", "ent", "ess")
+
+
+def is_occupation(word: str) -> bool:
+    """A noun that names what someone does ("auctioneer", "huntsman", "economist").
+
+    Examples:
+        >>> is_occupation("auctioneer"), is_occupation("father")
+        (True, False)
+    """
+    word = word.lower()
+    if word in lex.TITLE_HEADS:
+        return True
+    return word.endswith(_OCCUPATION_SUFFIXES) and word not in _NOT_OCCUPATIONS and len(word) > 4
+
+
 def _is_head(doc: Doc, i: int) -> bool:
     word, _ = _word_at(doc, i)
     return word in lex.TITLE_HEADS or doc[i].lower_ in lex.TITLE_HEADS
@@ -88,12 +112,12 @@ def _title_text(ctx: Context, first: int, end: int) -> str:
 
 
 def _role(ctx: Context, person: str, first: int, end: int, org: str | None, sent_tok: Token,
-          rule: str, confidence: float, a: int, b: int) -> Role | None:
+          rule: str, confidence: float, a: int, b: int, *, any_noun: bool = False) -> Role | None:
     title = _title_text(ctx, first, end)
     if not title or title in lex.HONORIFICS or title in {"former", "mr", "ms", "mrs"}:
         return None
-    if title.split()[-1] not in lex.TITLE_HEADS and not any(
-            w in lex.TITLE_HEADS for w in title.replace("-", " ").split()):
+    last = title.split()[-1]
+    if last not in lex.TITLE_HEADS and not is_occupation(last) and not any_noun:
         return None
     former = title.startswith(("former ", "ex-", "ex "))
     return Role(person=person, title=title, organization=org, former=former,
@@ -128,6 +152,79 @@ def _of_org(ctx: Context, i: int) -> tuple[str | None, int]:
     return None, i
 
 
+_POSS_PRON = {"his", "her", "their", "its", "our"}
+
+
+def _owner_before(ctx: Context, i: int, stop: int) -> tuple[int, str | None] | None:
+    """Token ``i`` ends "ORG's" or "his"/"her": the owner's first token and organisation."""
+    doc = ctx.doc
+    if i < stop:
+        return None
+    if doc[i].lower_ in _POSS_PRON:
+        return i, None
+    if doc[i].tag_ == "POS" and i - 1 >= stop:
+        key = ctx.entity_of(doc[i - 1])
+        if key is not None:
+            s, _ = ctx.mention_bounds(doc[i - 1])
+            return s, key if ctx.kind[key] == "Organization" else None
+        if doc[i - 1].pos_ in {"NOUN", "PROPN"}:
+            j = i - 1
+            while j - 1 >= stop and doc[j - 1].lower_ in _DETS | {"magazine", "newspaper"}:
+                j -= 1
+            return j, None
+    return None
+
+
+def _apposition_after(ctx: Context, person: str, start: int, end: int) -> Role | None:
+    """"Shohrat Zakir, chairman of the government of X,", "Mike Nattrass, UKIP's deputy
+    leader,", "John Holliday, 37, a huntsman from Ledbury"."""
+    doc = ctx.doc
+    sent = doc[start].sent
+    j = end + 1
+    if j + 1 < sent.end and doc[j].like_num and doc[j + 1].text == ",":
+        j += 2  # an age: "John Holliday, 37, ..."
+    org: str | None = None
+    while j < sent.end and doc[j].lower_ in _DETS:
+        j += 1
+    owner = None
+    for k in range(j, min(j + 6, sent.end)):
+        found = _owner_before(ctx, k, j)
+        if found and found[0] == j:
+            owner = k
+            org = found[1]
+    if owner is not None:
+        j = owner + 1
+    k = j
+    while k < sent.end and not (doc[k].is_punct and doc[k].text != "-") \
+            and doc[k].pos_ not in {"VERB", "AUX", "PRON", "DET", "ADP"} \
+            and doc[k].lower_ not in {"who", "which", "and"}:
+        k += 1
+        # "transport and environment spokesman"
+        if k + 1 < sent.end and doc[k].lower_ == "and" and not _is_head(doc, k - 1):
+            k += 1
+    if k <= j:
+        return None
+    head_word, _ = _word_at(doc, k - 1)
+    if not (_is_head(doc, k - 1) or is_occupation(head_word) and doc[k - 1].pos_ == "NOUN"):
+        return None
+    first_key = ctx.entity_of(doc[j])
+    if first_key is not None and ctx.kind[first_key] != "Organization":
+        return None
+    if _is_head(doc, k - 1):
+        found = title_before(ctx, k, stop=j)
+        if not found or found[0] != j:
+            return None
+        org = org or found[1]
+        confidence = 0.85
+    else:
+        if k - j > 3 or any(t.text[:1].isupper() for t in doc[j:k]):
+            return None
+        confidence = 0.6
+    of_org, of_end = _of_org(ctx, k)
+    return _role(ctx, person, j, k, org or of_org, doc[start], "apposition-after", confidence,
+                 start, max(k, of_end) - 1)
+
+
 def find_roles(ctx: Context) -> list[Role]:
     """All roles stated in the article."""
     doc = ctx.doc
@@ -142,71 +239,71 @@ def find_roles(ctx: Context) -> list[Role]:
                          first, end - 1)
             if role:
                 roles.append(role)
-        # 2. apposition after the name: "Shohrat Zakir, chairman of the government of X,"
+        elif start - 1 >= sent.start and doc[start - 1].pos_ == "NOUN" \
+                and doc[start - 1].text.islower() and doc[start - 1].dep_ == "compound":
+            # "auctioneer Andrew Elliot", "point-to-point jockey Richard Wakeham"
+            word, wstart = _word_at(doc, start - 1)
+            if is_occupation(word) or wstart < start - 1:
+                role = _role(ctx, person, wstart, start, None, doc[start], "descriptor-before",
+                             0.6, wstart, end - 1, any_noun=True)
+                if role:
+                    roles.append(role)
+        # 2. apposition after the name
         if end + 1 < sent.end and doc[end].text == ",":
-            j = end + 1
-            while j < sent.end and doc[j].lower_ in _DETS:
-                j += 1
-            k = j
-            while k < sent.end and not (doc[k].is_punct and doc[k].text != "-") \
-                    and doc[k].pos_ not in {"VERB", "AUX", "PRON"} and doc[k].lower_ not in {
-                        "of", "for", "at", "who", "which", "and"}:
-                k += 1
-            if k > j and _is_head(doc, k - 1) and ctx.entity_of(doc[j]) is None or (
-                    k > j and _is_head(doc, k - 1) and ctx.kind.get(
-                        ctx.entity_of(doc[j]) or "", "") == "Organization"):
-                found = title_before(ctx, k, stop=j)
-                if found and found[0] == j or found and all(
-                        t.lower_ in _DETS for t in doc[j:found[0]]):
-                    org = found[1] if found else None
-                    of_org, of_end = _of_org(ctx, k)
-                    org = org or of_org
-                    role = _role(ctx, person, found[0], k, org, doc[start], "apposition-after",
-                                 0.85, start, max(k, of_end) - 1)
-                    if role:
-                        roles.append(role)
+            role = _apposition_after(ctx, person, start, end)
+            if role:
+                roles.append(role)
         # 3. apposition before the name: "the home secretary, Charles Clarke,"
         if start >= 2 and doc[start - 1].text == "," and not doc[start - 2].is_punct:
             found = title_before(ctx, start - 1, stop=sent.start)
             if found:
                 first, org = found
-                if first == sent.start or doc[first - 1].lower_ in _DETS | {","} | {"by", "to"}:
+                owner = _owner_before(ctx, first - 1, sent.start)
+                if owner is not None:
+                    org = org or owner[1]
+                if first == sent.start or doc[first - 1].lower_ in _DETS | {",", "by", "to"} \
+                        or owner is not None:
                     role = _role(ctx, person, first, start - 1, org, doc[start],
                                  "apposition-before", 0.8, first, end - 1)
                     if role:
                         roles.append(role)
         # 4. relative clause: "Mr Kennedy, who leads the Liberal Democrats"
         if end + 2 < sent.end and doc[end].text == "," and doc[end + 1].lower_ == "who":
-            verb = doc[end + 2]
-            if verb.lemma_ in _LEAD_VERBS:
-                org_key, org_end = _of_org(ctx, end + 2)
-                j = end + 3
-                while j < sent.end and doc[j].lower_ in _DETS:
-                    j += 1
-                key = ctx.entity_of(doc[j]) if j < sent.end else None
-                if key and ctx.kind[key] == "Organization":
-                    m_end = j
-                    while m_end < sent.end and ctx.entity_of(doc[m_end]) == key:
-                        m_end += 1
-                    roles.append(Role(person=person, title=_LEAD_VERBS[verb.lemma_],
-                                      organization=key, evidence=ctx.evidence(
-                                          sent, start, m_end - 1, "relative-clause", 0.75)))
-            elif verb.lemma_ == "be":
-                j = end + 3
-                while j < sent.end and doc[j].lower_ in _DETS:
-                    j += 1
-                k = j
-                while k < sent.end and doc[k].is_alpha and doc[k].pos_ not in {"VERB", "AUX"} \
-                        and doc[k].lower_ not in {"of", "for", "at", "who", "and"}:
-                    k += 1
-                found = title_before(ctx, k, stop=j) if k > j else None
-                if found and found[0] == j:
-                    of_org, of_end = _of_org(ctx, k)
-                    role = _role(ctx, person, j, k, found[1] or of_org, doc[start],
-                                 "relative-clause", 0.75, start, max(k, of_end) - 1)
-                    if role:
-                        roles.append(role)
+            role = _relative(ctx, person, start, end)
+            if role:
+                roles.append(role)
     return _dedupe(roles)
+
+
+def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
+    doc = ctx.doc
+    sent = doc[start].sent
+    verb = doc[end + 2]
+    if verb.lemma_ in _LEAD_VERBS:
+        j = end + 3
+        while j < sent.end and doc[j].lower_ in _DETS:
+            j += 1
+        key = ctx.entity_of(doc[j]) if j < sent.end else None
+        if key and ctx.kind[key] == "Organization":
+            m_end = j
+            while m_end < sent.end and ctx.entity_of(doc[m_end]) == key:
+                m_end += 1
+            return Role(person=person, title=_LEAD_VERBS[verb.lemma_], organization=key,
+                        evidence=ctx.evidence(sent, start, m_end - 1, "relative-clause", 0.75))
+    elif verb.lemma_ == "be":
+        j = end + 3
+        while j < sent.end and doc[j].lower_ in _DETS:
+            j += 1
+        k = j
+        while k < sent.end and doc[k].is_alpha and doc[k].pos_ not in {"VERB", "AUX"} \
+                and doc[k].lower_ not in {"of", "for", "at", "who", "and"}:
+            k += 1
+        found = title_before(ctx, k, stop=j) if k > j else None
+        if found and found[0] == j:
+            of_org, of_end = _of_org(ctx, k)
+            return _role(ctx, person, j, k, found[1] or of_org, doc[start],
+                         "relative-clause", 0.75, start, max(k, of_end) - 1)
+    return None
 
 
 def _dedupe(roles: list[Role]) -> list[Role]:

@@ -56,6 +56,8 @@ class _Speakers:
         low = tok.lower_
         if low in {"he", "she"}:
             return self.coref.pronoun(tok, prefer=self.last)
+        if low in {"it", "they"}:
+            return self.coref.organisation(tok)
         if low in {"who", "that"} and tok.head.dep_ == "relcl":
             return self.of(tok.head.head)
         if low in _SPOKES:
@@ -69,6 +71,8 @@ class _Speakers:
         head = np_title_head(tok)
         if head is not None:
             return self.coref.description(head) or self.coref.lede(head)
+        if any(c.lower_ == "the" for c in tok.children):
+            return self.coref.description(tok)
         return None
 
     def _owner(self, tok: Token) -> str | None:
@@ -102,7 +106,16 @@ def _quote_text(ctx: Context, sent: SpacySpan) -> str | None:
     return quote or None
 
 
+_SPEECH_NOUNS = {"attack", "call", "claim", "statement", "speech", "warning", "appeal", "plea",
+                 "criticism", "comment", "comments", "remark", "remarks", "pledge", "promise",
+                 "case", "announcement", "accusation", "threat", "demand", "apology"}
+_LIGHT_VERBS = {"launch", "make", "issue", "deliver", "mount", "give", "renew", "repeat", "step"}
+
+
 def _is_reporting(tok: Token) -> bool:
+    if tok.pos_ == "VERB" and tok.lemma_ in _LIGHT_VERBS:
+        # "launched an attack on", "made the comments", "issued a warning"
+        return any(c.dep_ == "dobj" and c.lemma_ in _SPEECH_NOUNS for c in tok.children)
     if tok.pos_ not in {"VERB"} or tok.lemma_ not in lex.SPEECH_VERBS:
         return False
     if tok.lemma_ in lex.SPEECH_VERBS_WEAK:
