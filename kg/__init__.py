@@ -8,6 +8,8 @@ Examples:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
 from kg.errors import (
@@ -25,10 +27,22 @@ from kg.pipeline import BuildReport, build, build_graphs
 from kg.query import Result, format_result, query, saved_queries
 from kg.resolve import resolve
 
+if TYPE_CHECKING:
+    from kg.render import render_html, to_networkx
+
 __all__ = [
     "Article", "BuildReport", "Entity", "Evidence", "IngestError", "KGError",
     "LegislativeAction", "ModelNotFoundError", "QueryError", "Result", "Role", "Span",
     "Statement", "StoreError", "TimeRef", "ValidationError", "__version__", "build",
-    "build_graphs", "format_result", "query", "read_articles", "read_graph", "resolve",
-    "saved_queries", "to_graph", "validate", "write_graph",
+    "build_graphs", "format_result", "query", "read_articles", "read_graph", "render_html",
+    "resolve", "saved_queries", "to_graph", "to_networkx", "validate", "write_graph",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # kg.render imports pyvis and networkx (~0.4 s): load it on first use, not on `import kg`
+    if name in ("render_html", "to_networkx"):
+        from kg import render
+
+        return getattr(render, name)
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")

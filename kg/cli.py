@@ -12,8 +12,10 @@ from rich.console import Console
 from kg import __version__
 from kg.errors import KGError, QueryError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="newskg: turn news articles into a knowledge graph you can query and explore.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True,
+    help="newskg: turn news articles into a knowledge graph you can query and explore.",
+)
 err = Console(stderr=True, highlight=False)
 
 
@@ -38,11 +40,15 @@ def _main(
 
 @app.command()
 def build(
-    articles: Annotated[list[str], typer.Argument(help="Article files (.txt, .json, .jsonl), directories, or - for stdin.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for graph.* and graph.html.")] = Path("out"),
-    format: Annotated[str, typer.Option("--format", "-f", help="trig, nquads, turtle (union) or json-ld.")] = "trig",
+    articles: Annotated[list[str], typer.Argument(
+        help="Article files (.txt, .json, .jsonl), directories, or - for stdin.")],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Directory for graph.* and graph.html.")] = Path("out"),
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="trig, nquads, turtle (union) or json-ld.")] = "trig",
     html: Annotated[bool, typer.Option("--html/--no-html", help="Also write graph.html.")] = True,
-    strict: Annotated[bool, typer.Option("--strict", help="Abort on the first bad input, writing nothing.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Abort on the first bad input, writing nothing.")] = False,
 ) -> None:
     """Extract the facts of ARTICLES and write their graph (one named graph per article)."""
     from kg.graph import FORMATS
@@ -57,24 +63,29 @@ def build(
         counts = report.counts()
         kinds = ", ".join(f"{counts.get(k, 0)} {k.lower()}" for k in
                           ("Person", "Organization", "Location", "Legislation"))
-        err.print(f"built {len(report.articles)} article(s): entities: {kinds}")
+        err.print(f"built {len(report.articles)} article(s): entities: {kinds}", soft_wrap=True)
         err.print(f"  {counts.get('roles', 0)} roles, {counts.get('statements', 0)} statements, "
-                  f"{counts.get('legislative actions', 0)} legislative actions")
-        err.print(f"  graph: {report.graph_path}")
+                  f"{counts.get('legislative actions', 0)} legislative actions", soft_wrap=True)
+        err.print(f"  graph: {report.graph_path}", soft_wrap=True)
         if report.html_path:
-            err.print(f"  html:  {report.html_path}")
+            err.print(f"  html:  {report.html_path}", soft_wrap=True)
+        if report.errors:  # with nothing built, the error lines say it all
+            err.print(f"[red]{len(report.errors)} input(s) failed[/red]")
     if report.errors:
-        err.print(f"[red]{len(report.errors)} input(s) failed[/red]")
         raise typer.Exit(1)
 
 
 @app.command("query")
 def query_cmd(
-    source: Annotated[Optional[str], typer.Argument(help="A graph file or a directory written by 'kg build'.")] = None,  # noqa: UP045
+    source: Annotated[Optional[str], typer.Argument(  # noqa: UP045
+        help="A graph file or a directory written by 'kg build'.")] = None,
     sparql: Annotated[Optional[str], typer.Argument(help="The SPARQL query.")] = None,  # noqa: UP045
-    file: Annotated[Optional[Path], typer.Option("--file", help="Read the query from a .rq file.")] = None,  # noqa: UP045
-    named: Annotated[Optional[str], typer.Option("--named", "-n", help="Run a saved query (see --list).")] = None,  # noqa: UP045
-    format: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json (SPARQL 1.1 results).")] = "table",
+    file: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--file", help="Read the query from a .rq file.")] = None,
+    named: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--named", "-n", help="Run a saved query (see --list).")] = None,
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="table, csv, tsv or json (SPARQL 1.1 results).")] = "table",
     list_: Annotated[bool, typer.Option("--list", help="List the saved queries.")] = False,
 ) -> None:
     """Run a SPARQL 1.1 query (given, from --file, or --named) over a graph."""
@@ -106,9 +117,12 @@ def query_cmd(
 
 @app.command()
 def render(
-    source: Annotated[str, typer.Argument(help="A graph file or a directory written by 'kg build'.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("graph.html"),
-    focus: Annotated[Optional[str], typer.Option("--focus", help="Draw only the neighbourhood of this entity.")] = None,  # noqa: UP045
+    source: Annotated[str, typer.Argument(
+        help="A graph file or a directory written by 'kg build'.")],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The HTML file to write.")] = Path("graph.html"),
+    focus: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--focus", help="Draw only the neighbourhood of this entity.")] = None,
     depth: Annotated[int, typer.Option("--depth", help="Hops around --focus.")] = 2,
 ) -> None:
     """Write an interactive, self-contained HTML view of a graph."""
@@ -121,14 +135,15 @@ def render(
 
 @app.command()
 def validate(
-    source: Annotated[str, typer.Argument(help="A graph file or a directory written by 'kg build'.")],
+    source: Annotated[str, typer.Argument(
+        help="A graph file or a directory written by 'kg build'.")],
 ) -> None:
     """Check a graph against newskg's SHACL shapes and its spans against the article text."""
     from kg.graph import read_graph
     from kg.graph import validate as run_validate
 
     graph = read_graph(source)
-    for name in sorted({str(c.identifier) for c in graph.contexts()}):
+    for name in sorted({str(c.identifier) for c in graph.graphs()}):
         run_validate(graph.graph(name))
     err.print(f"{source}: valid")
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import json
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -16,11 +20,26 @@ from rdflib.term import Node
 from kg.errors import StoreError, ValidationError
 from kg.model import Article, Entity, Evidence, Span, TimeRef
 from kg.resolve import slug
-from kg.vocab import ACTION, ARTICLE, ELI, GRAPH, KG, OA, ORG, PREFIXES, PROV, RDF, ROLE, SDO
-from kg.vocab import SKOS, TIME, XSD
+from kg.vocab import (
+    ACTION,
+    ARTICLE,
+    ELI,
+    GRAPH,
+    KG,
+    OA,
+    ORG,
+    PREFIXES,
+    PROV,
+    RDF,
+    ROLE,
+    SDO,
+    SKOS,
+    TIME,
+    XSD,
+)
 
 __all__ = ["FORMATS", "article_iri", "graph_iri", "to_graph", "validate", "check_spans",
-           "read_graph", "write_graph"]
+           "read_graph", "write_graph", "quiet_rdflib"]
 
 SOFTWARE = URIRef("https://w3id.org/newskg/software/newskg")
 #: --format name -> (rdflib format, file suffix)
@@ -146,6 +165,7 @@ def to_graph(article: Article, *, model_version: str = "") -> Dataset:
     b.add(art, SDO.identifier, Literal(article.id))
     b.add(art, SDO.articleBody, Literal(article.text))
     b.add(art, KG.textOffset, Literal(article.text_offset, datatype=XSD.nonNegativeInteger))
+    b.add(art, KG.bodyStart, Literal(article.body_start, datatype=XSD.nonNegativeInteger))
     if article.title:
         b.add(art, SDO.headline, Literal(article.title))
     if article.date:
@@ -216,6 +236,18 @@ def _order(fact: object) -> tuple[int, int, str]:
     return (ev.phrase.start, ev.phrase.end, repr(fact))
 
 
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Silence the deprecation warnings rdflib 7.5+ raises on its own Dataset API.
+
+    Its serializers and parsers still call ``Dataset.contexts`` and ``ConjunctiveGraph``;
+    the warnings are about rdflib's code, not ours, and would fail ``-W error`` runs.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\.")
+        yield
+
+
 def new_dataset() -> Dataset:
     """An empty Dataset with newskg's prefixes bound."""
     ds = Dataset()
@@ -255,7 +287,7 @@ def validate(graph: Graph | Dataset) -> None:
             node = report.value(result, URIRef(SH + "focusNode"))
             path = report.value(result, URIRef(SH + "resultPath"))
             message = report.value(result, URIRef(SH + "resultMessage"))
-            problems.append(f"{node} {data.qname(path) if path else ''}: {message}")
+            problems.append(f"{node} {data.qname(str(path)) if path else ''}: {message}")
         problems.sort()
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ValidationError(f"graph breaks the shapes: {problems[0]}{more}")
@@ -277,10 +309,9 @@ def check_spans(graph: Graph) -> None:
                 start, end = graph.value(sel, OA.start), graph.value(sel, OA.end)
         if exact is None or start is None or end is None:
             raise ValidationError(f"{span}: a span needs a quote and a position selector")
-        if body[int(start) : int(end)] != str(exact):
-            raise ValidationError(
-                f"{span}: text at {start}-{end} is {body[int(start):int(end)]!r}, not {str(exact)!r}"
-            )
+        found = body[int(str(start)) : int(str(end))]
+        if found != str(exact):
+            raise ValidationError(f"{span}: text at {start}-{end} is {found!r}, not {str(exact)!r}")
 
 
 def write_graph(ds: Dataset, path: str | Path, *, format: str = "trig") -> Path:
@@ -291,25 +322,42 @@ def write_graph(ds: Dataset, path: str | Path, *, format: str = "trig") -> Path:
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     path = Path(path)
-    rdf_format = FORMATS[format][0]
-    if format == "turtle":
-        union = Graph()
-        for prefix, ns in PREFIXES.items():
-            union.bind(prefix, ns)
-        for q in ds.quads():
-            union.add(q[:3])
-        data = union.serialize(format="turtle")
-    elif format == "nquads":
-        data = "".join(sorted(line + "\n" for line in ds.serialize(format="nquads").splitlines()
-                              if line.strip()))
-    elif format == "json-ld":
-        data = ds.serialize(format="json-ld", sort_keys=True, indent=2)
-    else:
-        data = ds.serialize(format="trig")
+    with quiet_rdflib():
+        if format == "turtle":
+            union = Graph()
+            for prefix, ns in PREFIXES.items():
+                union.bind(prefix, ns)
+            for q in ds.quads():
+                union.add(q[:3])
+            data = union.serialize(format="turtle")
+        elif format == "nquads":
+            data = "".join(sorted(line + "\n" for line in ds.serialize(format="nquads").splitlines()
+                                  if line.strip()))
+        elif format == "json-ld":
+            # rdflib orders nodes by hash, which changes between runs; JSON-LD arrays are sets
+            doc = _sorted_arrays(json.loads(ds.serialize(format="json-ld")))
+            data = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        else:
+            data = ds.serialize(format="trig")
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(data, encoding="utf-8")
-    tmp.replace(path)  # never leave half a file behind
+    try:
+        tmp.write_text(data, encoding="utf-8")
+        tmp.replace(path)  # never leave half a file behind
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"{path}: cannot write the graph ({exc.strerror}); "
+                         "check that the folder exists and is writable") from None
     return path
+
+
+def _sorted_arrays(node: Any, *, ordered: bool = False) -> Any:
+    """``node`` with every JSON-LD array sorted, except ``@list`` ones (their order matters)."""
+    if isinstance(node, dict):
+        return {k: _sorted_arrays(v, ordered=k == "@list") for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_sorted_arrays(v) for v in node]
+        return items if ordered else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    return node
 
 
 def read_graph(path: str | Path) -> Dataset:
@@ -326,15 +374,16 @@ def read_graph(path: str | Path) -> Dataset:
             raise StoreError(f"{path}: no graph.trig (or .nq/.jsonld/.ttl) in this directory; "
                              "run 'kg build ARTICLE --out DIR' first")
         path = found[0]
+    if not path.is_file():
+        raise StoreError(f"{path}: no such graph file or directory")
     fmt = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt",
            ".jsonld": "json-ld", ".json": "json-ld"}.get(path.suffix.lower())
     if fmt is None:
         raise StoreError(f"{path}: unknown graph file type; use .trig, .nq, .ttl, .nt or .jsonld")
-    if not path.is_file():
-        raise StoreError(f"{path}: no such graph file")
     ds = new_dataset()
     try:
-        ds.parse(str(path), format=fmt)
+        with quiet_rdflib():
+            ds.parse(str(path), format=fmt)
     except Exception as exc:  # rdflib raises many parser-specific types
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(f"{path}: not valid RDF ({first})") from exc

@@ -1,12 +1,13 @@
 """Read articles from .txt, .json and .jsonl files, directories and standard input.
 
-Character offsets: every offset in the graph indexes ``Article.text``. For a ``.txt`` file
-that is the decoded file content with the metadata header removed: a leading
-``date YYYY-MM-DD`` (optionally ``date:``) and ``title:`` / ``url:`` lines. For JSON it is
-the ``text`` field, with the same header removed if the field starts with one.
-``Article.text_offset`` is the number of characters removed, so
-``file_text[offset + article.text_offset]`` is the same character (stored in the graph as
-``kg:textOffset``).
+Character offsets: every offset in the graph indexes ``Article.text`` (stored in the graph as
+``schema:articleBody``), which is the headline, a blank line, then the body; without a
+headline it is the body alone. ``Article.body_start`` (``kg:bodyStart``) is where the body
+starts in it. The body is, for a ``.txt`` file, the decoded file content with the metadata
+header removed (a leading ``date YYYY-MM-DD`` or ``date:`` line and ``title:`` / ``url:``
+lines); for JSON, the ``text`` field with the same header removed if it starts with one.
+``Article.text_offset`` (``kg:textOffset``) counts the characters removed, so a body offset
+``o`` is character ``o - body_start + text_offset`` of the file (or of the JSON ``text``).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ SUPPORTED = (".txt", ".json", ".jsonl")
 MAX_CHARS = 1_000_000
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
+# no \A: split_header matches at a position, and \A only matches at the string's start
 _HEADER = re.compile(
-    r"""\A\s*(?:
+    r"""\s*(?:
         (?P<date>date:?[ \t]+(?P<d>\d{4}-\d{2}-\d{2})\b[ \t]*\n?)
       | (?P<title>title:[ \t]*(?P<t>[^\n]*)\n)
       | (?P<url>url:[ \t]*(?P<u>\S+)[ \t]*\n)
@@ -120,10 +122,12 @@ def _make(
         raise IngestError(f"{where}: the article id {id!r} is empty")
     header_date = parse_date(meta.get("date"), where)
     json_date = parse_date(date, where)
+    headline = " ".join(str(title or meta.get("title") or "").split())
     return Article(
         id=id,
-        text=body,
-        title=str(title or meta.get("title") or "").strip(),
+        text=f"{headline}\n\n{body}" if headline else body,
+        body_start=len(headline) + 2 if headline else 0,
+        title=headline,
         date=json_date or header_date,
         url=str(url or meta.get("url") or "") or None,
         source=str(source) if source else None,
@@ -224,14 +228,14 @@ def _read_one(
                 pass
         yield from _read_text(data, where, "stdin", suffix, report)
         return
+    if not path.exists():
+        raise IngestError(f"{where}: no such file or directory")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise IngestError(
             f"{where}: unsupported file type {path.suffix or '(none)'!r}; "
             "use .txt, .json or .jsonl"
         )
-    if not path.exists():
-        raise IngestError(f"{where}: no such file")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from kg.errors import IngestError, KGError
+from kg.errors import IngestError, KGError, StoreError
 from kg.graph import FORMATS, new_dataset, to_graph, validate, write_graph
 from kg.ingest import read_articles
 from kg.model import Article
@@ -85,8 +85,17 @@ def build(paths: Iterable[str | Path], out: str | Path, *, format: str = "trig",
     if not report.articles:
         return report
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    report.graph_path = write_graph(combined, out / f"graph{FORMATS[format][1]}", format=format)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot create the output directory ({exc.strerror}); "
+                         "choose another --out") from None
+    target = out / f"graph{FORMATS[format][1]}"
+    report.graph_path = write_graph(combined, target, format=format)
+    for _, suffix in FORMATS.values():
+        stale = out / f"graph{suffix}"
+        if stale != target and stale.is_file():
+            stale.unlink()  # a graph of an earlier build must not be queried instead of this one
     if html:
         from kg.render import render_html
 

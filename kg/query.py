@@ -18,12 +18,16 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kg.errors import QueryError, StoreError
-from kg.vocab import PREFIXES
+from kg.graph import quiet_rdflib
+from kg.vocab import BASE, PREFIXES
 
 __all__ = ["Result", "saved_queries", "saved_query", "open_store", "query", "format_result",
            "RESULT_FORMATS"]
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
+#: Where triples without a named graph (a Turtle file, an rdflib Graph) are put, so that the
+#: saved queries, which read ``GRAPH ?g { ... }``, see them too.
+DEFAULT_GRAPH = ox.NamedNode(BASE + "graph-default")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
@@ -80,22 +84,29 @@ def open_store(source: str | Path | Dataset | Graph | ox.Store) -> ox.Store:
 
     ``source`` may be a graph file (.trig, .nq, .ttl, .nt, .jsonld), a directory written by
     ``kg build`` (its graph.* file), an rdflib Dataset/Graph, or a pyoxigraph Store.
+    Triples outside any named graph are moved into ``DEFAULT_GRAPH``.
     """
     if isinstance(source, ox.Store):
         return source
     store = ox.Store()
     if isinstance(source, Graph):  # a Dataset is a Graph too
-        data = source.serialize(format="nquads" if isinstance(source, Dataset) else "nt")
+        with quiet_rdflib():
+            data = source.serialize(format="nquads" if isinstance(source, Dataset) else "nt")
         store.load(data.encode(), format=ox.RdfFormat.N_QUADS
                    if isinstance(source, Dataset) else ox.RdfFormat.N_TRIPLES)
-        return store
-    path = _graph_file(Path(source))
-    fmt = _FILE_FORMATS[path.suffix.lower()]
-    try:
-        store.load(path=str(path), format=fmt)
-    except (SyntaxError, ValueError, OSError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise StoreError(f"{path}: not valid RDF ({first})") from None
+    else:
+        path = _graph_file(Path(source))
+        fmt = _FILE_FORMATS[path.suffix.lower()]
+        try:
+            store.load(path=str(path), format=fmt)
+        except (SyntaxError, ValueError, OSError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StoreError(f"{path}: not valid RDF ({first})") from None
+    unnamed = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if unnamed:
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, DEFAULT_GRAPH) for q in unnamed)
+        for q in unnamed:
+            store.remove(q)
     return store
 
 
@@ -129,7 +140,11 @@ def query(source: str | Path | Dataset | Graph | ox.Store, sparql: str) -> Resul
     try:
         answer = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
     except SyntaxError as exc:
-        raise QueryError(f"bad SPARQL: {exc}") from None
+        # the parser's message can run over several lines of character classes
+        message = " ".join(str(exc).split())
+        if len(message) > 160:
+            message = message[:160] + "..."
+        raise QueryError(f"bad SPARQL: {message}") from None
     except (ValueError, OSError, RuntimeError) as exc:
         raise QueryError(f"the query failed: {exc}") from None
     if isinstance(answer, ox.QueryBoolean):

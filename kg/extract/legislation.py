@@ -123,8 +123,7 @@ def _is_named(ctx: Context, head: Token, start: int) -> bool:
         return False  # a bare "the Bill" refers back to a named one
     if head.text[:1].isupper() and not head.is_sent_start:
         return True
-    return any(t.text[:1].isupper() for t in ctx.doc[start : head.i]) or (
-        start < head.i and head.lower_ not in _GENERIC) or head.lower_ in {"ban", "powers"} \
+    return start < head.i or head.lower_ in {"ban", "powers"} \
         or any(t.text[:1].isupper() for t in ctx.doc[head.i + 1 : head.i + 4]
                if head.lower_ in _RIGHT_PP)
 
@@ -135,8 +134,7 @@ def find_laws(ctx: Context) -> list[LawMention]:
     refs: list[Token] = []
     for head in _law_heads(ctx):
         start, end = _name_bounds(ctx, head)
-        if _is_named(ctx, head, start) and not (head.lower_ in _GENERIC and start == head.i
-                                                and not head.text[:1].isupper()):
+        if _is_named(ctx, head, start):
             named.append(LawMention(start, end, head.i, ctx.doc[start:end].text))
         elif head.lower_ in _GENERIC and any(c.lower_ in _REFERRING for c in head.children):
             refs.append(head)
