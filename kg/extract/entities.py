@@ -131,7 +131,9 @@ def _ner_mentions(doc: Doc) -> Iterable[Mention]:
         span = doc[start:end]
         low = span.text.lower()
         if ent.label_ == "NORP" and low not in lex.KNOWN_ORGS:
-            continue  # nationalities and groups ("Chinese", "Muslims") are not entities
+            if _extend_place(doc, end) == end:
+                continue  # nationalities and groups ("Chinese", "Muslims") are not entities
+            kind = "Location"  # "Punjab province": a place whatever the model said
         if low in _NOT_NAMES or not any(c.isalpha() for c in span.text):
             continue
         if kind == "Location" and _is_group_word(span):
@@ -166,9 +168,14 @@ def _extend_place(doc: Doc, end: int) -> int:
     words = [t.lower_ for t in rest]
     for tail in lex.PLACE_TAILS:
         parts = tail.split()
-        if words[: len(parts)] == parts and len(parts) > 1:
+        if words[: len(parts)] == parts and (len(parts) > 1 or tail in _SHORT_TAILS) \
+                and rest[0].text.islower():
             return end + len(parts)
     return end
+
+
+_SHORT_TAILS = {"region", "province", "prefecture"}
+_LAW_NAME_HEADS = {"act", "bill", "treaty", "convention", "directive", "charter", "constitution"}
 
 
 def _government_of(doc: Doc, places: list[Mention]) -> Iterable[Mention]:
@@ -288,6 +295,16 @@ def _title_people(doc: Doc) -> Iterable[Mention]:
             yield Mention(i + 1, j, "Person", doc[i + 1 : j].text, votes=1.5)
 
 
+def _bare_surnames(doc: Doc, chosen: list[Mention], taken: list[bool]) -> Iterable[Mention]:
+    """A surname on its own ("Okafor smiled") that the model left untagged."""
+    surnames = {doc[m.end - 1].text for m in chosen
+                if m.kind == "Person" and m.end - m.start >= 2 and doc[m.end - 1].is_alpha}
+    for tok in doc:
+        if tok.text in surnames and not taken[tok.i] and tok.pos_ == "PROPN":
+            taken[tok.i] = True
+            yield Mention(tok.i, tok.i + 1, "Person", tok.text, votes=1.0)
+
+
 def find_mentions(doc: Doc) -> list[Mention]:
     """Every entity mention in ``doc``, non-overlapping except for nested organisations."""
     ner = list(_ner_mentions(doc))
@@ -305,6 +322,9 @@ def find_mentions(doc: Doc) -> list[Mention]:
     for m, source in candidates:
         if any(taken[m.start : m.end]):
             continue
+        last = doc[m.end - 1]
+        if last.lower_ in _LAW_NAME_HEADS and last.text[:1].isupper() and m.end - m.start > 1:
+            continue  # "the Data Protection Act" is a law, not an organisation
         if source == 3 and m.kind == "Person" and m.end - m.start == 1:
             low = doc[m.start].lower_
             if low in lex.TITLE_HEADS or low in _NOT_NAMES or low in {"bill", "act"}:
@@ -312,6 +332,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
         for k in range(m.start, m.end):
             taken[k] = True
         chosen.append(m)
+    chosen.extend(_bare_surnames(doc, chosen, taken))
     places = [m for m in chosen if m.kind == "Location"]
     chosen.extend(_government_of(doc, places))
     chosen.sort(key=lambda m: (m.start, m.end))

@@ -1,0 +1,223 @@
+"""Each rule family on sentences written for these tests (never from evaluation articles)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.extract import extract
+from kg.extract.dates import resolve_date
+from kg.model import Article
+
+
+def run(text: str, *, date: dt.date | None = dt.date(2021, 3, 10)) -> Article:
+    return extract(Article(id="t", text=text, date=date))
+
+
+def names(art: Article, kind: str) -> set[str]:
+    return {e.name for e in art.entities if e.kind == kind}
+
+
+def name(art: Article, key: str | None) -> str | None:
+    return art.entity(key).name if key else None
+
+
+def roles(art: Article) -> set[tuple[str | None, str, str | None]]:
+    return {(name(art, r.person), r.title, name(art, r.organization)) for r in art.roles}
+
+
+def speakers(art: Article) -> list[tuple[str | None, str]]:
+    return [(name(art, s.speaker), s.evidence.sentence.text) for s in art.statements]
+
+
+# ---------------------------------------------------------------- entities
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("The Tories and the Lib Dems attacked the plan.", "Organization",
+         {"Conservative Party", "Liberal Democrats"}),
+        ("Mr Patel told the Commons that he would resign.", "Organization", {"House of Commons"}),
+        ("The Select Committee on Health published its findings.", "Organization",
+         {"Select Committee on Health"}),
+        ("Mr Okafor spoke to reporters outside the court.", "Person", {"Okafor"}),
+        ("Lord Hartley of Stowe opened the debate.", "Person", {"Lord Hartley of Stowe"}),
+        ("The Uzbeks living in the city were moved.", "Location", set()),
+    ],
+)
+def test_extract_entities_found(text: str, kind: str, expected: set[str]) -> None:
+    assert names(run(text), kind) >= expected
+    if not expected:
+        assert names(run(text), kind) == set()
+
+
+def test_extract_entities_surname_and_honorific_join_full_name() -> None:
+    art = run("Miriam Okafor was elected on Sunday. Ms Okafor thanked voters. Okafor smiled.")
+    (person,) = [e for e in art.entities if e.kind == "Person"]
+    assert person.name == "Miriam Okafor"
+    assert {"Ms Okafor", "Okafor"} <= set(person.aliases)
+
+
+def test_extract_entities_determiner_and_possessive_stripped() -> None:
+    art = run("The European Commission's lawyers met the United Nations.")
+    assert {"European Commission", "United Nations"} <= names(art, "Organization")
+
+
+def test_extract_entities_government_of_place() -> None:
+    art = run("Aziz Khan, chairman of the government of Punjab province, said little.")
+    assert "government of Punjab province" in names(art, "Organization")
+
+
+# ---------------------------------------------------------------- roles
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Health Secretary Alan Jones said the wards would reopen.",
+         ("Alan Jones", "health secretary", None)),
+        ("Mary Smith, the transport minister, said the trains were late.",
+         ("Mary Smith", "transport minister", None)),
+        ("The shadow chancellor, Peter Grant, said the figures were wrong.",
+         ("Peter Grant", "shadow chancellor", None)),
+        ("Former home secretary Derek Lowe has written a book.",
+         ("Derek Lowe", "former home secretary", None)),
+        ("Labour MP Jane Doe voted against her party.", ("Jane Doe", "mp", "Labour Party")),
+        ("Tory leader Simon Ash spoke in Leeds.", ("Simon Ash", "leader", "Conservative Party")),
+        ("Tom Hill, who leads the Green Party, was not invited.",
+         ("Tom Hill", "leader", "Green Party")),
+        ("Rita Moss, the union's general secretary, backed the strike.",
+         ("Rita Moss", "general secretary", None)),
+        ("The hounds were led by auctioneer John Wood.", ("John Wood", "auctioneer", None)),
+        ("Carl Berg, 41, a lawyer from Bristol, was arrested.", ("Carl Berg", "lawyer", None)),
+    ],
+)
+def test_extract_roles(text: str, expected: tuple[str, str, str | None]) -> None:
+    assert expected in roles(run(text))
+
+
+def test_extract_roles_former_flag() -> None:
+    art = run("Former home secretary Derek Lowe has written a book.")
+    (role,) = art.roles
+    assert role.former
+
+
+def test_extract_roles_apposition_with_organisation() -> None:
+    art = run("Nadia Ali, chairwoman of the Electoral Commission, said turnout fell.")
+    assert ("Nadia Ali", "chairwoman", "Electoral Commission") in roles(art)
+
+
+# ---------------------------------------------------------------- statements
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Ms Clark said the plan would fail.", "Clark"),
+        ('"We will not back down," said Mr Patel.', "Patel"),
+        ("According to the Treasury, growth will slow this year.", "Treasury"),
+        ("A Home Office spokesman said the rules were fair.", "Home Office"),
+        ("Helen Ward warned that prices would rise.", "Helen Ward"),
+        ("The decision was criticised by the Law Society.", "Law Society"),
+        ("The company said profits were up.", None),
+    ],
+)
+def test_extract_statements_speaker(text: str, speaker: str | None) -> None:
+    found = {s for s, _ in speakers(run(text))}
+    assert found == ({speaker} if speaker else set())
+
+
+def test_extract_statements_pronoun_resolves_to_last_person() -> None:
+    art = run("Helen Ward met the mayor on Friday. She said the meeting went well.")
+    assert [s for s, _ in speakers(art)] == ["Helen Ward"]
+
+
+def test_extract_statements_description_resolves_to_titled_person() -> None:
+    art = run("Chancellor Ruth Dale set out her budget. The chancellor said taxes would fall.")
+    assert [s for s, t in speakers(art) if t.startswith("The chancellor")] == ["Ruth Dale"]
+
+
+def test_extract_statements_quote_continuation_credited_once() -> None:
+    text = ('Mr Patel said: "This is wrong.\n\n"It is unfair on families. "It must stop."\n\n'
+            "The vote is on Monday.")
+    art = run(text)
+    said = speakers(art)
+    assert [s for s, _ in said] == ["Patel", "Patel"]
+    assert said[1][1].startswith('"It is unfair')
+
+
+def test_extract_statements_unnamed_speaker_skipped() -> None:
+    assert speakers(run("A spokesman said the talks had collapsed.")) == []
+
+
+def test_extract_statements_keep_verb_and_quote() -> None:
+    (st,) = run('"Nobody will be left behind," Ms Clark insisted.').statements
+    assert st.verb == "insist"
+    assert st.quote == "Nobody will be left behind,"
+
+
+# ---------------------------------------------------------------- legislative actions
+def actions(text: str) -> set[tuple[str | None, str, str | None]]:
+    art = run(text)
+    return {(name(art, a.actor), a.action, name(art, a.law)) for a in art.actions}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Senate rejected the Clean Water Bill on Tuesday.",
+         ("Senate", "reject", "Clean Water Bill")),
+        ("MPs voted on the Road Transport Bill.", (None, "vote", "Road Transport Bill")),
+        ("The Data Protection Act came into force in 1999.",
+         (None, "enter-into-force", "Data Protection Act")),
+        ("The High Court ruled that the Housing Act breached human rights.",
+         ("High Court", "rule", "Housing Act")),
+        ("The council voted to repeal the Parking Charges Act.",
+         (None, "repeal", "Parking Charges Act")),
+    ],
+)
+def test_extract_actions(text: str, expected: tuple[str | None, str, str | None]) -> None:
+    assert expected in actions(text)
+
+
+def test_extract_actions_the_bill_refers_to_named_bill() -> None:
+    text = ("Ministers published the Energy Security Bill in May. "
+            "The bill was passed by the Senate last week.")
+    found = actions(text)
+    assert ("Senate", "pass", "Energy Security Bill") in found
+
+
+def test_extract_actions_passive_without_agent() -> None:
+    assert (None, "amend", "Licensing Act") in actions("The Licensing Act was amended in 2003.")
+
+
+def test_extract_actions_nominalisation() -> None:
+    found = actions("The debate on the Fisheries Bill lasted six hours.")
+    assert (None, "debate", "Fisheries Bill") in found
+
+
+def test_extract_actions_date_of_sentence() -> None:
+    art = run("The Senate rejected the Clean Water Bill on Tuesday.")
+    (act,) = art.actions
+    assert act.when is not None and act.when.begin == dt.date(2021, 3, 9)
+
+
+# ---------------------------------------------------------------- dates
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on Tuesday", ("2021-03-09", "2021-03-09")),
+        ("Wednesday", ("2021-03-10", "2021-03-10")),
+        ("last week", ("2021-03-01", "2021-03-07")),
+        ("yesterday", ("2021-03-09", "2021-03-09")),
+        ("last month", ("2021-02-01", "2021-02-28")),
+        ("12 January", ("2021-01-12", "2021-01-12")),
+        ("October 9, 2018", ("2018-10-09", "2018-10-09")),
+        ("1999", ("1999-01-01", "1999-12-31")),
+        ("a few years", None),
+    ],
+)
+def test_extract_dates_resolve(text: str, expected: tuple[str, str] | None) -> None:
+    got = resolve_date(text, dt.date(2021, 3, 10))
+    assert (tuple(d.isoformat() for d in got) if got else None) == expected
+
+
+def test_extract_dates_without_article_date_none() -> None:
+    art = run("The Senate rejected the Clean Water Bill on Tuesday.", date=None)
+    assert all(a.when is None for a in art.actions)
