@@ -107,7 +107,8 @@ class Coref:
             for title in titles:
                 words = set(title.replace("-", " ").split())
                 last = title.replace("-", " ").split()[-1]
-                if last == head and mods <= words and former == title.startswith("former"):
+                if last == head and mods <= words and former == title.startswith("former") \
+                        and ("shadow" in words) == ("shadow" in mods):
                     matches.append(person)
                     break
         if len(set(matches)) == 1:

@@ -16,8 +16,7 @@ from kg.extract.context import Context, starts_with_quote
 from kg.extract.coref import Coref, np_title_head
 from kg.model import Statement, TimeRef
 
-_SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "statement", "source",
-           "sources", "official", "officials", "representative"}
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "statement"}
 _SPEAKER_KINDS = ("Person", "Organization")
 
 
@@ -47,10 +46,18 @@ class _Speakers:
         self.ctx = ctx
         self.coref = coref
         self.last: str | None = None
+        self.rule: str | None = None  # set when a special rule found the speaker
 
     def of(self, tok: Token) -> str | None:
         ctx = self.ctx
         key = ctx.entity_of(tok)
+        if key and ctx.kind[key] == "Organization":
+            # "Commission for Racial Equality chairman Trevor Phillips said": the person
+            for child in tok.subtree:
+                other = ctx.tok_entity[child.i]
+                if other and ctx.kind[other] == "Person" and child.i > tok.i \
+                        and child.dep_ in {"appos", "compound", "nsubj"}:
+                    return other
         if key and ctx.kind[key] in _SPEAKER_KINDS:
             return key
         low = tok.lower_
@@ -61,6 +68,7 @@ class _Speakers:
         if low in {"who", "that"} and tok.head.dep_ == "relcl":
             return self.of(tok.head.head)
         if low in _SPOKES:
+            self.rule = "spokesperson"
             return self._owner(tok)
         # a title with the name in apposition: "the home secretary, Charles Clarke, said"
         for child in tok.children:
@@ -129,6 +137,30 @@ def _is_reporting(tok: Token) -> bool:
     return True
 
 
+def _embedded(verb: Token) -> bool:
+    """True if ``verb`` sits in the reported clause of another reporting verb."""
+    tok = verb
+    seen_clause = False
+    for _ in range(6):
+        if tok.head is tok:
+            return False
+        if tok.dep_ in {"ccomp", "xcomp", "advcl", "relcl"}:
+            seen_clause = True
+        tok = tok.head
+        if seen_clause and _is_reporting(tok):
+            return True
+    return False
+
+
+def _ends_in_open_quote(ctx: Context, sent: SpacySpan) -> bool:
+    """True if a quotation is still open at the end of ``sent`` (it goes on in the next)."""
+    text = ctx.doc.text
+    last = sent.end_char - 1
+    while last > sent.start_char and text[last].isspace():
+        last -= 1
+    return ctx.in_quote[last] and text[last] not in "\"”»"
+
+
 def find_statements(ctx: Context, coref: Coref,
                     times: dict[int, TimeRef] | None = None) -> list[Statement]:
     """All statements of the article, one per sentence and speaker."""
@@ -136,6 +168,7 @@ def find_statements(ctx: Context, coref: Coref,
     speakers = _Speakers(ctx, coref)
     out: list[Statement] = []
     prev_attributed: tuple[str, str] | None = None
+    prev_open = False
     for sent in ctx.doc.sents:
         found: dict[str, Statement] = {}
         for tok in sent:
@@ -149,12 +182,15 @@ def find_statements(ctx: Context, coref: Coref,
                 subj = next((c for c in tok.nbor(1).children if c.dep_ == "pobj"), None)
             if verb is None or subj is None:
                 continue
+            if verb != "according to" and _embedded(tok):
+                continue  # "X said the Tories would announce ...": reported, not reporting
+            speakers.rule = None
             key = speakers.of(subj)
             if key is None or key in found:
                 continue
             a, b = sorted((subj.i, tok.i))
             a = min(a, ctx.mention_bounds(subj)[0])
-            rule = "according-to" if verb == "according to" else (
+            rule = "according-to" if verb == "according to" else speakers.rule or (
                 "pronoun-speaker" if subj.pos_ == "PRON" else "reporting-verb")
             found[key] = Statement(
                 speaker=key, verb=verb, quote=_quote_text(ctx, sent),
@@ -166,7 +202,8 @@ def find_statements(ctx: Context, coref: Coref,
             first = next(iter(found.values()))
             prev_attributed = (first.speaker, first.verb)
             speakers.last = first.speaker
-        elif prev_attributed and starts_with_quote(sent):
+        elif prev_attributed and starts_with_quote(sent) and not prev_open \
+                and len(sent.text.split()) >= 3:
             speaker, verb = prev_attributed
             out.append(Statement(
                 speaker=speaker, verb=verb, quote=_quote_text(ctx, sent),
@@ -175,4 +212,5 @@ def find_statements(ctx: Context, coref: Coref,
             prev_attributed = None
         else:
             prev_attributed = None
+        prev_open = _ends_in_open_quote(ctx, sent)
     return out
