@@ -133,13 +133,23 @@ def test_extract_statements_description_resolves_to_titled_person() -> None:
     assert [s for s, t in speakers(art) if t.startswith("The chancellor")] == ["Ruth Dale"]
 
 
-def test_extract_statements_quote_continuation_credited_once() -> None:
-    text = ('Mr Patel said: "This is wrong.\n\n"It is unfair on families. "It must stop."\n\n'
+def test_extract_statements_new_quotation_after_attribution_credited() -> None:
+    text = ('"This is wrong," Mr Patel said.\n\n"It is unfair on families. "It must stop."\n\n'
             "The vote is on Monday.")
-    art = run(text)
-    said = speakers(art)
+    said = speakers(run(text))
     assert [s for s, _ in said] == ["Patel", "Patel"]
     assert said[1][1].startswith('"It is unfair')
+
+
+def test_extract_statements_quotation_left_open_is_one_statement() -> None:
+    # news leaves a quote open at a paragraph's end when the next paragraph goes on with it
+    text = 'Mr Patel said: "This is wrong.\n\n"It is unfair on families."\n\nThe vote is on Monday.'
+    assert [s for s, _ in speakers(run(text))] == ["Patel"]
+
+
+def test_extract_statements_pronoun_after_unnamed_subject_skipped() -> None:
+    text = "Ann Cole's spokesman declined to comment. He said the talks were private."
+    assert speakers(run(text)) == []
 
 
 def test_extract_statements_unnamed_speaker_skipped() -> None:

@@ -30,6 +30,11 @@ def np_title_head(tok: Token) -> Token | None:
     return None
 
 
+_UNNAMED_PEOPLE = {"spokesman", "spokeswoman", "spokesperson", "man", "woman", "official",
+                   "source", "lawyer", "aide", "friend", "colleague", "father", "mother", "son",
+                   "daughter", "husband", "wife", "brother", "sister", "officer", "witness"}
+
+
 class Coref:
     """Resolves pronouns and role descriptions to person entities, left to right."""
 
@@ -60,6 +65,9 @@ class Coref:
                 None, want):
             if self._recent(prefer, tok):
                 return prefer
+        by_subject = self._subject_antecedent(tok, want)
+        if by_subject is not None:
+            return by_subject or None
         doc = self.ctx.doc
         sent_starts = 0
         i = tok.i - 1
@@ -73,6 +81,35 @@ class Coref:
                 if not self.ctx.is_quoted(doc[i]):
                     return key
             i -= 1
+        return None
+
+    def _subject_antecedent(self, tok: Token, want: str) -> str | None:
+        """The antecedent found through the subjects of the sentences before ``tok``.
+
+        Returns the person, "" when the nearest person subject is unnamed ("Tony Blair's
+        spokesman declined to comment. He said ..."), or None when subjects do not decide.
+        """
+        doc = self.ctx.doc
+        sents = 0
+        for i in range(tok.i - 1, -1, -1):
+            if doc[i].is_sent_start:
+                sents += 1
+                if sents > 2:
+                    return None
+            t = doc[i]
+            if t.dep_ not in {"nsubj", "nsubjpass"} or self.ctx.is_quoted(t) \
+                    or t.head.dep_ not in {"ROOT", "conj"}:
+                continue
+            key = self.ctx.tok_entity[t.i]
+            if key is not None:
+                if self.ctx.kind[key] == "Person" and self.gender.get(key) in (None, want):
+                    return key
+                continue
+            low = t.lower_
+            if low in {"he", "she"}:
+                continue  # the same referent: look further back
+            if low in _UNNAMED_PEOPLE or (low in lex.TITLE_HEADS and not self.description(t)):
+                return ""
         return None
 
     def _recent(self, key: str, tok: Token) -> bool:
