@@ -65,7 +65,7 @@ def split_header(text: str, where: str) -> tuple[dict[str, str], str, int]:
         ({'date': '2018-10-16'}, 'The governor said.', 17)
     """
     meta: dict[str, str] = {}
-    pos = 0
+    pos = 1 if text.startswith("\ufeff") else 0  # a byte-order mark is not text
     while True:
         match = _HEADER.match(text, pos)
         if not match:
@@ -77,7 +77,7 @@ def split_header(text: str, where: str) -> tuple[dict[str, str], str, int]:
             break
         meta[key] = (match.group("d") or match.group("t") or match.group("u") or "").strip()
         pos = match.end()
-    if pos:
+    if meta:
         # the body starts at its first visible character
         while pos < len(text) and text[pos].isspace():
             pos += 1
@@ -93,7 +93,7 @@ def _decode(data: bytes, where: str) -> str:
         raise IngestError(
             f"{where}: not valid UTF-8 (byte {exc.start}); re-encode the file as UTF-8"
         ) from None
-    return text.removeprefix("\ufeff")
+    return text  # a byte-order mark stays: split_header counts it in text_offset
 
 
 def _make(
@@ -160,6 +160,8 @@ def _read_text(
     data: bytes, where: str, stem: str, suffix: str, report: Callable[[IngestError], None]
 ) -> Iterator[Article]:
     text = _decode(data, where)
+    if suffix != ".txt":
+        text = text.removeprefix("\ufeff")
     if suffix == ".txt":
         yield _make(where, id=stem, text=text)
     elif suffix == ".json":
@@ -216,7 +218,7 @@ def _read_one(
     if path is None:
         data = sys.stdin.buffer.read()
         stripped = data.lstrip()
-        suffix = ".jsonl" if stripped[:1] == b"{" else ".txt"
+        suffix = ".jsonl" if stripped[:1] == b"{" else ".json" if stripped[:1] == b"[" else ".txt"
         if suffix == ".jsonl" and stripped.rstrip().count(b"\n") == 0:
             suffix = ".json"
         if suffix == ".jsonl":

@@ -1,7 +1,7 @@
 """Build kg/extract/data/given_names.txt from an unlabelled news corpus.
 
 A name is kept when the pinned model tags it, at least MIN_COUNT times, as the first word of a
-multi-word PERSON entity, and more often so than as the first word of an ORG/GPE/LOC entity.
+multi-word PERSON entity, and more than twice as often as the first word of an ORG/GPE/LOC/FAC/NORP entity.
 This is general knowledge of English names, learnt from unlabelled text (no evaluation data).
 
 usage: python tools/make_given_names.py CORPUS.jsonl [OUT]

@@ -63,14 +63,27 @@ def _clean(tokens: Span) -> tuple[int, int]:
                            or doc[start].is_space):
         start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct
-                           or doc[end - 1].lower_ in {"'s", "’s"} or doc[end - 1].is_space):
+                           or doc[end - 1].lower_ in {"'s", "’s", "and", "of", "&", "the"}
+                           or doc[end - 1].is_space):
         end -= 1
+    return start, end
+
+
+def _join_hyphens(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Grow a name over hyphens written without spaces ("Kilroy-Silk", "Scott-Joynt")."""
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].text[:1].isupper():
+        end += 2
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ \
+            and not doc[start - 1].whitespace_ and doc[start - 2].text[:1].isupper():
+        start -= 2
     return start, end
 
 
 def _is_title_word(tok: Token) -> bool:
     low = tok.lower_
-    return low in lex.TITLE_HEADS or low in lex.TITLE_MODIFIERS or low in lex.PARTY_ADJECTIVES
+    return low in lex.TITLE_HEADS or low in lex.TITLE_MODIFIERS or low in lex.PARTY_ADJECTIVES \
+        or low in {"lib", "dem", "fellow", "tory", "labour"}
 
 
 def _strip_person_titles(doc: Doc, start: int, end: int) -> int:
@@ -124,10 +137,21 @@ def _ner_mentions(doc: Doc) -> Iterable[Mention]:
         start, end = _clean(ent)
         if start >= end:
             continue
+        start, end = _join_hyphens(doc, start, end)
         if kind == "Person":
             start = _strip_person_titles(doc, start, end)
             while end - start > 1 and doc[end - 1].text in _POSTNOMINALS:
                 end -= 1
+        elif kind == "Location":
+            while end - start > 1 and doc[start].text.islower():
+                start += 1  # "north-west London"
+        else:
+            while end - start > 1 and (doc[end - 1].lower_ in lex.TITLE_HEADS
+                                       or doc[end - 1].lower_ in _NOT_ORG_TAILS):
+                end -= 1  # "UKIP MEP", "Department of Transport Document"
+            if doc[end - 1].lower_ in _NOT_ORG_TAILS or any(
+                    t.lower_ in _LAW_NAME_HEADS and t.text[:1].isupper() for t in doc[start:end]):
+                continue  # "General Election", "the European Convention on Human Rights"
         span = doc[start:end]
         low = span.text.lower()
         if ent.label_ == "NORP" and low not in lex.KNOWN_ORGS:
@@ -175,6 +199,8 @@ def _extend_place(doc: Doc, end: int) -> int:
 
 
 _SHORT_TAILS = {"region", "province", "prefecture"}
+_NOT_ORG_TAILS = {"document", "review", "report", "scheme", "budget", "election", "paper",
+                  "programme", "strategy", "plan", "policy", "bills", "state", "service"}
 _LAW_NAME_HEADS = {"act", "bill", "treaty", "convention", "directive", "charter", "constitution"}
 
 
@@ -265,7 +291,11 @@ def _honorific_people(doc: Doc) -> Iterable[Mention]:
             continue
         j = i + 1
         if j < n and (doc[j].lower_ in lex.TITLE_HEADS or doc[j].lower_ in lex.TITLE_MODIFIERS):
-            continue  # "Lord Chancellor", "Lord Chief Justice" are titles
+            # "Lord Justice Rix", "Mr Justice Forbes" are people; "Lord Chancellor" a title
+            if j + 1 < n and doc[j].lower_ == "justice" and doc[j + 1].pos_ == "PROPN" \
+                    and doc[j + 1].text[:1].isupper():
+                yield Mention(i, j + 2, "Person", doc[i : j + 2].text, votes=3.0)
+            continue
         if low in _ROYAL and j + 1 < n and doc[j].lower_ == "of" and doc[j + 1].text[:1].isupper():
             yield Mention(i, j + 2, "Person", doc[i : j + 2].text, votes=3.0)  # Prince of Wales
             continue
@@ -428,6 +458,24 @@ def _match_existing(m: Mention, core: list[str], clusters: list[Cluster]) -> Clu
     return None
 
 
+_TOWN_SUFFIXES = ("shire", "ham", "bury", "ford", "field", "borough", "mouth", "chester",
+                  "caster", "wick", "minster", "stead", "sea", "by", "ton", "pool", "burgh")
+_PLACE_PREPS = {"in", "from", "near", "at", "outside", "across", "to", "of"}
+
+
+def _looks_like_place(c: Cluster) -> bool:
+    """A one-word name the model called a person or organisation, that reads as a town:
+    a town-like ending ("Horsham", "Ledbury") or always after "in"/"from"/"near"."""
+    if any(m.votes > 1.0 or m.end - m.start != 1 for m in c.mentions):
+        return False
+    word = c.mentions[0].text
+    if word in lex.given_names() or not word.isalpha() or word.isupper():
+        return False
+    if c.kind == "Person" and word.lower().endswith(_TOWN_SUFFIXES) and len(word) > 5:
+        return True
+    return False
+
+
 def _decide(c: Cluster) -> None:
     votes: Counter[str] = Counter()
     for m in c.mentions:
@@ -444,6 +492,12 @@ def _decide(c: Cluster) -> None:
     elif c.kind != "Person" and votes[c.kind] <= 1.0 * len(c.mentions) and any(
             _looks_like_person(m) for m in c.mentions):
         c.kind = "Person"  # the model's ORG/GPE for "Nicola Sturgeon": a given name decides
+    words = _words(c.mentions[0].text)
+    if c.kind == "Person" and not any(m.votes > 1.0 for m in c.mentions) and words \
+            and words[-1].lower() in lex.ORG_HEADS | {"fellowship", "lords"}:
+        c.kind = "Organization"  # "High Court", "Christian Medical Fellowship"
+    if c.kind != "Location" and _looks_like_place(c):
+        c.kind = "Location"
     names = [" ".join(_core(m)) if c.kind == "Person" else m.text for m in c.mentions]
     peer = [m.text for m in c.mentions if m.text.split()[0].lower() in lex.PEERAGE]
     # the fullest form: most words, then the most frequent, then the first
