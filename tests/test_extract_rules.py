@@ -88,10 +88,22 @@ def test_extract_entities_government_of_place() -> None:
          ("Rita Moss", "general secretary", None)),
         ("The hounds were led by auctioneer John Wood.", ("John Wood", "auctioneer", None)),
         ("Carl Berg, 41, a lawyer from Bristol, was arrested.", ("Carl Berg", "lawyer", None)),
+        ("Tory ex-minister Ian Price resigned.", ("Ian Price", "former minister",
+                                                  "Conservative Party")),
+        ("Nina Hart, the party's spokeswoman for rural affairs, said no.",
+         ("Nina Hart", "spokeswoman for rural affairs", None)),
+        ("The defence was led by Anil Rao QC.", ("Anil Rao", "qc", None)),
+        ("The appeal was heard by Lord Justice Penrose.", ("Lord Justice Penrose", "lord justice",
+                                                          None)),
     ],
 )
 def test_extract_roles(text: str, expected: tuple[str, str, str | None]) -> None:
     assert expected in roles(run(text))
+
+
+def test_extract_roles_apposition_before_with_organisation() -> None:
+    art = run("The chairman of the Electoral Commission, Nadia Ali, said turnout fell.")
+    assert ("Nadia Ali", "chairman", "Electoral Commission") in roles(art)
 
 
 def test_extract_roles_former_flag() -> None:

@@ -254,7 +254,9 @@ def _pattern_orgs(doc: Doc) -> Iterable[Mention]:
             if k < n and doc[k].lower_ == "the":
                 k += 1
             j = k
-            while j < n and (_name_word(doc[j]) and doc[j].lower_ not in lex.ORG_HEADS
+            while j < n and ((_name_word(doc[j]) or doc[j].text[:1].isupper() and doc[j].lower_
+                              in lex.TITLE_HEADS and j + 1 < n and doc[j + 1].text[:1].isupper())
+                             and doc[j].lower_ not in lex.ORG_HEADS
                              or doc[j].lower_ in {"and", "&"} and j + 1 < n
                              and _name_word(doc[j + 1])):
                 j += 1

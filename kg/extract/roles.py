@@ -11,7 +11,7 @@ from kg.extract.context import Context
 from kg.model import Role
 
 _DETS = {"the", "a", "an"}
-_LEAD_VERBS = {"lead": "leader", "chair": "chairman", "head": "head", "run": "head"}
+_LEAD_VERBS = {"lead": "leader", "chair": "chair", "head": "head", "run": "head"}
 
 
 def _word_at(doc: Doc, i: int) -> tuple[str, int]:
@@ -102,13 +102,18 @@ def title_before(ctx: Context, end: int, *, stop: int = 0) -> tuple[int, str | N
 
 def _title_text(ctx: Context, first: int, end: int) -> str:
     words = []
+    in_phrase = False
     for tok in ctx.doc[first:end]:
+        in_phrase = in_phrase or tok.lower_ == "for"
         key = ctx.entity_of(tok)
-        if key is not None and ctx.kind[key] == "Organization":
+        if key is not None and ctx.kind[key] == "Organization" and not in_phrase:
             continue
         words.append(tok.text_with_ws)
     title = "".join(words).strip().lower().replace("’", "'")
-    return " ".join(title.split()).replace(" - ", "-")
+    title = " ".join(title.split()).replace(" - ", "-")
+    if title.startswith(("ex-", "ex ")):
+        title = "former " + title[3:]  # "ex-minister" is a former minister
+    return title
 
 
 def _role(ctx: Context, person: str, first: int, end: int, org: str | None, sent_tok: Token,
@@ -116,7 +121,7 @@ def _role(ctx: Context, person: str, first: int, end: int, org: str | None, sent
     title = _title_text(ctx, first, end)
     if not title or title in lex.HONORIFICS or title in {"former", "mr", "ms", "mrs"}:
         return None
-    last = title.split()[-1]
+    last = title.split(" for ")[0].split()[-1]
     if last not in lex.TITLE_HEADS and not is_occupation(last) and not any_noun:
         return None
     former = title.startswith(("former ", "ex-", "ex "))
@@ -131,6 +136,18 @@ def _people(ctx: Context) -> Iterator[tuple[int, int, str]]:
             continue
         for m in c.mentions:
             yield m.start, m.end, c.key
+
+
+def _for_phrase(ctx: Context, k: int, stop: int) -> int:
+    """End of a "for X" phrase that belongs to a title ("spokesman for women")."""
+    doc = ctx.doc
+    if k >= stop or doc[k].lower_ != "for":
+        return k
+    j = k + 1
+    while j < stop and not doc[j].is_punct and doc[j].pos_ not in {"VERB", "AUX"} \
+            and doc[j].lower_ not in {"who", "which", "that", "said", "says"} and j - k <= 7:
+        j += 1
+    return j if j > k + 1 else k
 
 
 def _of_org(ctx: Context, i: int) -> tuple[str | None, int]:
@@ -153,6 +170,7 @@ def _of_org(ctx: Context, i: int) -> tuple[str | None, int]:
 
 
 _POSS_PRON = {"his", "her", "their", "its", "our"}
+_POSTNOMINAL_ROLES = {"QC", "KC", "MP", "MEP", "MSP"}
 
 
 def _owner_before(ctx: Context, i: int, stop: int) -> tuple[int, str | None] | None:
@@ -221,6 +239,8 @@ def _apposition_after(ctx: Context, person: str, start: int, end: int) -> Role |
             return None
         confidence = 0.6
     of_org, of_end = _of_org(ctx, k)
+    if of_org is None or doc[k].lower_ == "for":
+        k = _for_phrase(ctx, k, sent.end)
     return _role(ctx, person, j, k, org or of_org, doc[start], "apposition-after", confidence,
                  start, max(k, of_end) - 1)
 
@@ -255,7 +275,19 @@ def find_roles(ctx: Context) -> list[Role]:
                 roles.append(role)
         # 3. apposition before the name: "the home secretary, Charles Clarke,"
         if start >= 2 and doc[start - 1].text == "," and not doc[start - 2].is_punct:
-            found = title_before(ctx, start - 1, stop=sent.start)
+            head_end, of_org = start - 1, None
+            key = ctx.entity_of(doc[start - 2])
+            if key is not None and ctx.kind[key] == "Organization":
+                # "the chairman of Migration Watch UK, Sir Andrew Green,"
+                m_start, _ = ctx.mention_bounds(doc[start - 2])
+                m_start = min(m_start, min((i for i in range(sent.start, start - 1)
+                                            if ctx.nested.get(i) == key), default=m_start))
+                i = m_start - 1
+                while i > sent.start and doc[i].lower_ in _DETS:
+                    i -= 1
+                if i > sent.start and doc[i].lower_ in {"of", "at", "for"}:
+                    head_end, of_org = i, key
+            found = title_before(ctx, head_end, stop=sent.start)
             if found:
                 first, org = found
                 owner = _owner_before(ctx, first - 1, sent.start)
@@ -263,10 +295,20 @@ def find_roles(ctx: Context) -> list[Role]:
                     org = org or owner[1]
                 if first == sent.start or doc[first - 1].lower_ in _DETS | {",", "by", "to"} \
                         or owner is not None:
-                    role = _role(ctx, person, first, start - 1, org, doc[start],
+                    org = org or of_org
+                    role = _role(ctx, person, first, head_end, org, doc[start],
                                  "apposition-before", 0.8, first, end - 1)
                     if role:
                         roles.append(role)
+        # 5. post-nominals and judicial styles: "Ben Marsh QC", "Lord Justice Hale"
+        if end < sent.end and doc[end].text in _POSTNOMINAL_ROLES:
+            roles.append(Role(person=person, title=doc[end].text.lower(), evidence=ctx.evidence(
+                sent, start, end, "post-nominal", 0.8)))
+        words = [t.lower_ for t in doc[start:end]]
+        if len(words) >= 3 and words[1] == "justice" and words[0] in {"lord", "mr", "mrs", "lady"}:
+            title = "lord justice" if words[0] in {"lord", "lady"} else "justice"
+            roles.append(Role(person=person, title=title, evidence=ctx.evidence(
+                sent, start, end - 1, "judicial-style", 0.8)))
         # 4. relative clause: "Mr Kennedy, who leads the Liberal Democrats"
         if end + 2 < sent.end and doc[end].text == "," and doc[end + 1].lower_ == "who":
             role = _relative(ctx, person, start, end)
