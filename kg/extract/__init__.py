@@ -98,7 +98,7 @@ def from_doc(article: Article, doc: Doc) -> Article:
         roles=tuple(roles),
         statements=tuple(statements),
         actions=tuple(actions),
-        sentences=tuple(ctx.sentence(s) for s in doc.sents),
+        sentences=tuple(ctx.sentence(s) for s in ctx.sents),
     )
 
 
@@ -117,7 +117,7 @@ def _lede_roles(ctx: Context, coref: Coref, roles: list[Role]) -> list[Role]:
     """"The governor of X has ..." opening an article: the title of the person named next."""
     from kg.extract.roles import title_before
 
-    sents = list(ctx.doc.sents)
+    sents = ctx.sents
     if not sents:
         return []
     first = sents[0]

@@ -39,7 +39,9 @@ class Context:
                     else:
                         self.tok_entity[i] = c.key
                         self.mention_of[i] = m
-        self.in_quote = _quoted_chars(self.doc.text)
+        self.text = self.article.text  # == doc.text, which spaCy rebuilds on every access
+        self.in_quote = _quoted_chars(self.text)
+        self.sents = list(self.doc.sents)
 
     # ------------------------------------------------------------ entities
     def entity_of(self, tok: Token) -> str | None:
@@ -66,7 +68,7 @@ class Context:
     # ------------------------------------------------------------ spans
     def span(self, start: int, end: int) -> Span:
         """A model Span for characters ``start:end`` of the text."""
-        return Span(start, end, self.doc.text[start:end])
+        return Span(start, end, self.text[start:end])
 
     def token_span(self, first: int, last: int) -> Span:
         """The characters from token ``first`` through token ``last`` (inclusive)."""
@@ -75,7 +77,7 @@ class Context:
 
     def sentence(self, sent: SpacySpan) -> Span:
         """The sentence without surrounding white space."""
-        text = sent.text
+        text = self.text[sent.start_char : sent.end_char]
         lead = len(text) - len(text.lstrip())
         return self.span(sent.start_char + lead, sent.start_char + len(text.rstrip()))
 

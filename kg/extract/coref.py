@@ -192,12 +192,12 @@ class Coref:
         "Shohrat Zakir, chairman of ..., said". Only the first sentence qualifies.
         """
         doc = self.ctx.doc
-        first = next(iter(doc.sents))
+        first = self.ctx.sents[0]
         if not (first.start <= tok.i < first.end) or tok.lower_ not in lex.TITLE_HEADS:
             return None
         if any(self.ctx.kind.get(self.ctx.tok_entity[t.i] or "") == "Person" for t in first):
             return None
-        sents = list(doc.sents)[1:3]
+        sents = self.ctx.sents[1:3]
         for sent in sents:
             for t in sent:
                 key = self.ctx.tok_entity[t.i]

@@ -103,26 +103,28 @@ def _strip_person_titles(doc: Doc, start: int, end: int) -> int:
 
 
 def _lexicon_mentions(doc: Doc) -> Iterable[Mention]:
-    n = len(doc)
+    """Widely used party and institution names ("Tories", "the Commons", "Lib Dems")."""
+    texts = [t.text for t in doc]
+    lows = [t.lower().replace(".", "") for t in texts]
+    n = len(texts)
     i = 0
     while i < n:
+        if not texts[i][:1].isupper():
+            i += 1
+            continue
         for size in (4, 3, 2, 1):
             if i + size > n:
                 continue
-            window = doc[i : i + size]
-            if not window[0].text[:1].isupper() or window[0].is_sent_start and size == 1 and \
-                    window[0].lower_ in {"labour", "congress", "parliament"} and False:
-                continue
-            key = " ".join(t.lower_ for t in window).replace(".", "")
+            key = " ".join(lows[i : i + size])
             found = lex.KNOWN_ORGS.get(key)
             if found is None:
                 continue
-            if size == 1 and len(key) <= 3 and window[0].text != window[0].text.upper():
+            if size == 1 and len(key) <= 3 and texts[i] != texts[i].upper():
                 continue  # "Un" or "Eu" are not the UN or the EU
-            if not all(t.text[:1].isupper() or t.is_digit for t in window):
+            if not all(t[:1].isupper() or t.isdigit() for t in texts[i : i + size]):
                 continue
             canonical, subkind = found
-            yield Mention(i, i + size, "Organization", window.text, votes=3.0,
+            yield Mention(i, i + size, "Organization", doc[i : i + size].text, votes=3.0,
                           canonical=canonical, subkind=subkind)
             i += size - 1
             break

@@ -86,7 +86,8 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
         if low in _NOT_PART or tok.tag_ == "POS" or tok.is_punct and tok.text not in {
                 "-", "(", ")"} or tok.is_space or "\n" in tok.whitespace_:
             break
-        if tok.text[:1].isupper() or tok.dep_ in {"compound", "amod", "nmod"} or (
+        if tok.text[:1].isupper() or tok.dep_ in {"compound", "amod", "nmod"} and tok.pos_ in {
+                "NOUN", "ADJ", "PROPN", "NUM"} and tok.tag_ != "VBZ" or (
                 low in {"of", "and", "on", "for", "-", "to", "(", ")"} and i > sent_start
                 and doc[i - 1].text[:1].isupper()) or (
                 low == "the" and i > sent_start and doc[i - 1].lower_ in {"to", "of", "on"}
@@ -103,6 +104,16 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
     # "Prevention of Terrorism Act 2005"
     if end < len(doc) and doc[end].like_num and len(doc[end].text) == 4:
         end += 1
+    # "European Convention on Human Rights", "Treaty of Rome": a capitalised head's "of X"
+    if head.text[:1].isupper() and end + 1 < len(doc) and doc[end].lower_ in {"of", "on", "for"}:
+        j = end + 1
+        while j < len(doc) and (doc[j].text[:1].isupper() and doc[j].is_alpha
+                                and doc[j].ent_type_ not in {"DATE", "TIME"}
+                                or doc[j].lower_ == "and" and j + 1 < len(doc)
+                                and doc[j + 1].text[:1].isupper()):
+            j += 1
+        if j > end + 1:
+            end = j
     # "Health Service (Miscellaneous Provisions) Bill" is caught by the capitalised run;
     # "ban on smoking in public places", "amendment to the X Bill": the phrase after the head
     wanted = _RIGHT_PP.get(head.lower_, set())

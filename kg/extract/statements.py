@@ -100,7 +100,7 @@ class _Speakers:
 
 
 def _quote_text(ctx: Context, sent: SpacySpan) -> str | None:
-    text = ctx.doc.text
+    text = ctx.text
     parts, cur = [], []
     for i in range(sent.start_char, sent.end_char):
         if ctx.in_quote[i] and text[i] not in "\"“”«»":
@@ -154,7 +154,7 @@ def _embedded(verb: Token) -> bool:
 
 def _ends_in_open_quote(ctx: Context, sent: SpacySpan) -> bool:
     """True if a quotation is still open at the end of ``sent`` (it goes on in the next)."""
-    text = ctx.doc.text
+    text = ctx.text
     last = sent.end_char - 1
     while last > sent.start_char and text[last].isspace():
         last -= 1
@@ -169,7 +169,7 @@ def find_statements(ctx: Context, coref: Coref,
     out: list[Statement] = []
     prev_attributed: tuple[str, str] | None = None
     prev_open = False
-    for sent in ctx.doc.sents:
+    for sent in ctx.sents:
         found: dict[str, Statement] = {}
         for tok in sent:
             verb: str | None = None
