@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -271,13 +272,13 @@ def validate(graph: Graph | Dataset) -> None:
     """
     from pyshacl import validate as shacl_validate  # imported late: it is slow to import
 
-    data = Graph()
-    for prefix, ns in PREFIXES.items():
-        data.bind(prefix, ns)
-    triples: Iterable[tuple[Node, Node, Node]]
-    triples = (q[:3] for q in graph.quads()) if isinstance(graph, Dataset) else graph
-    for t in triples:
-        data.add(t)
+    if isinstance(graph, Dataset):
+        data = Graph()
+        for prefix, ns in PREFIXES.items():
+            data.bind(prefix, ns)
+        data.addN((s, p, o, data) for s, p, o, _ in graph.quads())
+    else:
+        data = graph  # validated in place: copying costs as much as validating
     conforms, report, _ = shacl_validate(data, shacl_graph=_shapes(), advanced=False)
     if not conforms:
         assert isinstance(report, Graph)
@@ -292,6 +293,93 @@ def validate(graph: Graph | Dataset) -> None:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ValidationError(f"graph breaks the shapes: {problems[0]}{more}")
     check_spans(data)
+
+
+def validate_many(datasets: list[Dataset]) -> list[ValidationError | None]:
+    """Validate several article graphs in one SHACL run (pySHACL's fixed cost is paid once).
+
+    Returns one entry per dataset: None if it conforms, else its own ValidationError (only
+    when the batch fails are the graphs validated one by one to find which).
+    """
+    union = Graph()
+    for prefix, ns in PREFIXES.items():
+        union.bind(prefix, ns)
+    for ds in datasets:
+        union.addN((s, p, o, union) for s, p, o, _ in ds.quads())
+    try:
+        validate(union)
+        return [None] * len(datasets)
+    except ValidationError:
+        pass
+    out: list[ValidationError | None] = []
+    for ds in datasets:
+        try:
+            validate(ds)
+            out.append(None)
+        except ValidationError as exc:
+            out.append(exc)
+    return out
+
+
+def to_oxigraph(ds: Dataset) -> list[ox.Quad]:
+    """The quads of ``ds`` as pyoxigraph terms, sorted (so output built from them is stable)."""
+    out = [ox.Quad(_ox(s), _ox(p), _ox(o), _ox(g) if isinstance(g, URIRef) else ox.DefaultGraph())
+           for s, p, o, g in ds.quads()]
+    out.sort(key=str)
+    return out
+
+
+def _ox(term: Node) -> Any:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return ox.BlankNode(str(term))
+
+
+class GraphWriter:
+    """Writes article graphs to one TriG or N-Quads file as they come, never all in memory.
+
+    The file appears only when the writer closes without error (written to a temporary
+    name, then renamed), so a failed build never leaves half a graph behind.
+    """
+
+    def __init__(self, path: str | Path, *, format: str = "trig") -> None:
+        if format not in {"trig", "nquads"}:
+            raise ValueError("GraphWriter streams trig or nquads")
+        self.path = Path(path)
+        self.format = format
+        self._tmp = self.path.with_name(self.path.name + ".tmp")
+        try:
+            self._file = open(self._tmp, "wb")  # noqa: SIM115 - closed in close()
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot write ({exc.strerror}); "
+                             "check the directory's permissions or choose another") from None
+        if format == "trig":
+            self._file.write("".join(f"@prefix {p}: <{ns}> .\n"
+                                     for p, ns in PREFIXES.items()).encode())
+
+    def add(self, ds: Dataset) -> None:
+        """Append the graphs of ``ds``."""
+        quads = to_oxigraph(ds)
+        if self.format == "nquads":
+            self._file.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+            return
+        data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        self._file.write(b"\n" + b"\n".join(line for line in data.split(b"\n")
+                                            if not line.startswith(b"@prefix ")))
+
+    def close(self, *, keep: bool = True) -> None:
+        """Finish the file (or, with ``keep=False``, throw it away)."""
+        self._file.close()
+        if keep:
+            self._tmp.replace(self.path)
+        else:
+            self._tmp.unlink(missing_ok=True)
 
 
 def check_spans(graph: Graph) -> None:

@@ -8,12 +8,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import IngestError, KGError, StoreError
-from kg.graph import FORMATS, new_dataset, to_graph, validate, write_graph
+from kg.graph import (
+    FORMATS,
+    GraphWriter,
+    new_dataset,
+    quiet_rdflib,
+    to_graph,
+    validate,
+    validate_many,
+    write_graph,
+)
 from kg.ingest import read_articles
 from kg.model import Article
 from kg.resolve import resolve
+from kg.store import ArticleChange
 
 
 @dataclass
@@ -37,23 +48,41 @@ class BuildReport:
 
 
 def build_graphs(articles: Iterable[Article], *,
-                 on_error: Callable[[KGError], None] | None = None,
+                 on_error: Callable[[KGError], None] | None = None, batch: int = 16,
                  ) -> Iterator[tuple[Article, Dataset]]:
-    """Extract, resolve, convert and validate each article; yield it with its graph."""
+    """Extract, resolve, convert and validate each article; yield it with its graph.
+
+    Graphs are validated ``batch`` at a time (one SHACL run for all of them); a graph that
+    breaks the shapes is reported through ``on_error`` (or raised) and not yielded.
+    """
     from kg.extract import extract_all, model_version  # spaCy loads only when needed
 
     version = model_version()
+    pending: list[tuple[Article, Dataset]] = []
+
+    def fail(article: Article, exc: KGError) -> None:
+        if on_error is None:
+            raise type(exc)(f"{article.id}: {exc}") from exc
+        on_error(type(exc)(f"{article.id}: {exc}"))
+
+    def flush() -> Iterator[tuple[Article, Dataset]]:
+        problems = validate_many([ds for _, ds in pending])
+        for (article, ds), problem in zip(pending, problems, strict=True):
+            if problem is None:
+                yield article, ds
+            else:
+                fail(article, problem)
+        pending.clear()
+
     for article in extract_all(articles):
         try:
             article = resolve(article)
-            ds = to_graph(article, model_version=version)
-            validate(ds)
+            pending.append((article, to_graph(article, model_version=version)))
         except KGError as exc:
-            if on_error is None:
-                raise
-            on_error(type(exc)(f"{article.id}: {exc}"))
-            continue
-        yield article, ds
+            fail(article, exc)
+        if len(pending) >= batch:
+            yield from flush()
+    yield from flush()
 
 
 def build(paths: Iterable[str | Path], out: str | Path, *, format: str = "trig",
@@ -77,13 +106,6 @@ def build(paths: Iterable[str | Path], out: str | Path, *, format: str = "trig",
         if report.errors:
             return report
         raise IngestError("no article to build")
-    combined = new_dataset()
-    for article, ds in build_graphs(articles, on_error=collect):
-        report.articles.append(article)
-        for quad in ds.quads():
-            combined.add(quad)  # type: ignore[arg-type]
-    if not report.articles:
-        return report
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -91,7 +113,30 @@ def build(paths: Iterable[str | Path], out: str | Path, *, format: str = "trig",
         raise StoreError(f"{out}: cannot create the output directory ({exc.strerror}); "
                          "choose another --out") from None
     target = out / f"graph{FORMATS[format][1]}"
-    report.graph_path = write_graph(combined, target, format=format)
+    # TriG and N-Quads stream article by article; the union formats need every graph first
+    writer = GraphWriter(target, format=format) if format in {"trig", "nquads"} else None
+    combined = new_dataset() if html or writer is None else None
+    try:
+        for article, ds in build_graphs(articles, on_error=collect):
+            report.articles.append(article)
+            if writer is not None:
+                writer.add(ds)
+            if combined is not None:
+                combined.addN(ds.quads())  # type: ignore[arg-type]
+    except BaseException:
+        if writer is not None:
+            writer.close(keep=False)
+        raise
+    if not report.articles:
+        if writer is not None:
+            writer.close(keep=False)
+        return report
+    if writer is not None:
+        writer.close()
+        report.graph_path = target
+    else:
+        assert combined is not None
+        report.graph_path = write_graph(combined, target, format=format)
     for _, suffix in FORMATS.values():
         stale = out / f"graph{suffix}"
         if stale != target and stale.is_file():
@@ -99,5 +144,130 @@ def build(paths: Iterable[str | Path], out: str | Path, *, format: str = "trig",
     if html:
         from kg.render import render_html
 
+        assert combined is not None
         report.html_path = render_html(combined, out / "graph.html")
     return report
+
+
+@dataclass
+class IngestReport:
+    """What ``ingest_articles`` stored (or, in a dry run, would store) and what went wrong."""
+
+    changes: list[ArticleChange] = field(default_factory=list)
+    errors: list[KGError] = field(default_factory=list)
+
+
+def ingest_articles(paths: Iterable[str | Path], store: str | Path, *, dry_run: bool = False,
+                    strict: bool = False,
+                    on_change: Callable[[ArticleChange], None] | None = None,
+                    ) -> IngestReport:
+    """Extract the articles in ``paths`` and add each to the store in directory ``store``.
+
+    Each article is resolved against the entities already stored and written in its own
+    transaction, so an interrupted run leaves whole articles only, and running it again
+    skips what is stored. The store is created if missing (not in a dry run).
+
+    Args:
+        paths: article files, directories, or ``-`` (see ``read_articles``).
+        store: the store directory.
+        dry_run: report what would change (with conflicts) and write nothing; each article
+            is compared with the store as it is, not with the others of the same run.
+        strict: stop at the first bad input (articles stored before it stay stored).
+        on_change: called after each article, e.g. to show progress.
+
+    Raises:
+        StoreError: the store cannot be opened (in use, not a store, corrupt).
+    """
+    import pyoxigraph as ox
+
+    from kg.graph import graph_iri
+    from kg.store import add_article, connect, diff_article
+
+    if dry_run:
+        db = connect(store, read_only=True) if Path(store).exists() else ox.Store()
+    else:
+        db = connect(store, create=True)  # before the model loads: fail fast if locked
+    report = IngestReport()
+
+    def collect(exc: KGError) -> None:
+        if strict:
+            raise exc
+        report.errors.append(exc)
+
+    articles = list(read_articles(paths, on_error=collect))
+    if not articles and not report.errors:
+        raise IngestError("no article to ingest")
+    try:
+        for article, ds in build_graphs(articles, on_error=collect):
+            graph = ds.graph(graph_iri(article.id))
+            change = diff_article(db, graph) if dry_run else add_article(db, graph)
+            report.changes.append(change)
+            if on_change is not None:
+                on_change(change)
+    finally:
+        if not dry_run:
+            db.flush()  # each commit is already durable (write-ahead log); this compacts it
+    return report
+
+
+def merge_graphs(paths: Iterable[str | Path], *, store: str | Path | None = None,
+                 out: str | Path | None = None,
+                 on_change: Callable[[ArticleChange], None] | None = None,
+                 ) -> list[ArticleChange]:
+    """Merge graphs built by ``kg build`` into a store, or into one graph file ``out``.
+
+    Every input is read and validated before anything is written, so a file that is not
+    valid RDF, or an article graph that breaks the shapes, changes nothing. Entities are
+    resolved across articles as ``ingest_articles`` does, one transaction per article.
+
+    Raises:
+        StoreError: an input is missing, not valid RDF or holds no article; the store cannot
+            be opened; ``out`` cannot be written.
+        ValidationError: an article graph breaks the shapes.
+    """
+    import pyoxigraph as ox
+
+    from kg.graph import read_graph
+    from kg.store import add_article, connect, to_dataset
+    from kg.vocab import RDF, SDO
+
+    if (store is None) == (out is None):
+        raise ValueError("give exactly one of store or out")
+    fmt = None
+    if out is not None:
+        by_suffix = {suffix: name for name, (_, suffix) in FORMATS.items()}
+        fmt = by_suffix.get(Path(out).suffix.lower())
+        if fmt is None:
+            raise StoreError(f"{out}: unknown graph file type; use "
+                             f"{', '.join(sorted(by_suffix))}")
+    graphs = []
+    for path in paths:
+        ds = read_graph(path)
+        with quiet_rdflib():
+            found = [g for g in ds.graphs() if (None, RDF.type, SDO.NewsArticle) in g]
+        if not found:
+            raise StoreError(f"{path}: no article graph in it; give graphs written by "
+                             "'kg build'")
+        for graph in found:
+            if graph.identifier == DATASET_DEFAULT_GRAPH_ID and len(
+                    set(graph.subjects(RDF.type, SDO.NewsArticle))) > 1:
+                raise StoreError(f"{path}: several articles without a named graph each; "
+                                 "merge the TriG or N-Quads output of 'kg build'")
+            try:
+                validate(graph)
+            except KGError as exc:
+                raise type(exc)(f"{path}: {exc}") from None
+        graphs += found
+    db = ox.Store() if out is not None else connect(store, create=True)  # type: ignore[arg-type]
+    changes = []
+    for graph in graphs:
+        change = add_article(db, graph)
+        changes.append(change)
+        if on_change is not None:
+            on_change(change)
+    if out is not None:
+        assert fmt is not None
+        write_graph(to_dataset(db, bookkeeping=True), out, format=fmt)
+    else:
+        db.flush()
+    return changes
