@@ -198,6 +198,29 @@ def test_extract_actions(text: str, expected: tuple[str | None, str, str | None]
     assert expected in actions(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Greens plan to introduce a Rivers Protection Bill next year.",
+         ("Green Party", "propose", "Rivers Protection Bill")),
+        ("The Road Transport Bill, which gets its second reading on Monday, is long.",
+         (None, "debate", "Road Transport Bill")),
+        ("The Pensions Bill will take years to come into full effect.",
+         (None, "enter-into-force", "Pensions Bill")),
+        ("The Senate debated the Ports Bill. Senators will vote on it tomorrow.",
+         (None, "vote", "Ports Bill")),
+        ("The party pledged to oppose the Casinos Bill.", (None, "reject", "Casinos Bill")),
+    ],
+)
+def test_extract_actions_more_forms(text: str, expected: tuple[str | None, str, str | None]) -> None:
+    assert expected in actions(text)
+
+
+def test_extract_actions_generic_laws_named_by_their_purpose() -> None:
+    found = actions("Ministers will introduce laws to allow the removal of failed applicants.")
+    assert (None, "introduce", "laws to allow the removal of failed applicants") in found
+
+
 def test_extract_actions_the_bill_refers_to_named_bill() -> None:
     text = ("Ministers published the Energy Security Bill in May. "
             "The bill was passed by the Senate last week.")

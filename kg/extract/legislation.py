@@ -78,6 +78,8 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
     while i >= sent_start:
         tok = doc[i]
         low = tok.lower_
+        if tok.pos_ in {"VERB", "AUX"}:
+            break  # "Introduce laws to ..." opening a sentence
         if low == "the" and i > sent_start and doc[i - 1].lower_ in {"to", "of", "on"} \
                 and doc[i + 1].text[:1].isupper() and doc[i - 2].text[:1].isupper():
             start = i
@@ -116,6 +118,17 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
             end = j
     # "Health Service (Miscellaneous Provisions) Bill" is caught by the capitalised run;
     # "ban on smoking in public places", "amendment to the X Bill": the phrase after the head
+    # "laws to allow the immediate removal of ...": a purpose clause names generic laws
+    if head.lower_ in {"laws", "powers", "rules", "legislation", "measures", "law"} and \
+            start == head.i and end < len(doc) and doc[end].lower_ == "to":
+        for child in (*head.children, *head.head.children):
+            if child.dep_ in {"acl", "relcl", "advcl"} and child.i == end + 1 \
+                    and child.pos_ == "VERB":
+                last = max(t.i for t in child.subtree)
+                stop = next((t.i for t in doc[end : last + 1] if t.is_punct or t.lower_ in {
+                    "which", "that", "who", "because", "but"}), last + 1)
+                if stop - end <= 12:
+                    end = stop
     wanted = _RIGHT_PP.get(head.lower_, set())
     for child in head.children:
         if child.dep_ == "prep" and child.lower_ in wanted and child.i == end:
@@ -128,7 +141,10 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
     return start, end
 
 
-def _is_named(ctx: Context, head: Token, start: int) -> bool:
+def _is_named(ctx: Context, head: Token, start: int, end: int) -> bool:
+    if end > head.i + 1 and head.lower_ in {"laws", "powers", "rules", "legislation",
+                                             "measures", "law"}:
+        return True  # named by a purpose clause
     if start == head.i and head.lower_ in _GENERIC and head.i + 1 < len(ctx.doc) \
             and not ctx.doc[head.i + 1].like_num:
         return False  # a bare "the Bill" refers back to a named one
@@ -145,7 +161,7 @@ def find_laws(ctx: Context) -> list[LawMention]:
     refs: list[Token] = []
     for head in _law_heads(ctx):
         start, end = _name_bounds(ctx, head)
-        if _is_named(ctx, head, start):
+        if _is_named(ctx, head, start, end):
             named.append(LawMention(start, end, head.i, ctx.doc[start:end].text))
         elif head.lower_ in _GENERIC and any(c.lower_ in _REFERRING for c in head.children):
             refs.append(head)
@@ -160,9 +176,11 @@ def find_laws(ctx: Context) -> list[LawMention]:
             out.append(LawMention(head.i, head.i + 1, head.i, target.name))
     # "it is debated next Monday": "it" right after a law was named, as the object of an action
     for tok in ctx.doc:
-        if tok.lower_ != "it" or tok.dep_ not in {"nsubjpass", "dobj", "nsubj"}:
+        if tok.lower_ != "it" or tok.dep_ not in {"nsubjpass", "dobj", "nsubj", "pobj"}:
             continue
-        verb = tok.head
+        verb = tok.head if tok.dep_ != "pobj" else tok.head.head
+        if tok.dep_ == "pobj" and verb.lemma_ not in {"vote", "debate", "rule"}:
+            continue
         if verb.lemma_ not in lex.ACTION_VERBS and verb.lemma_ not in {"come", "take", "go"}:
             continue
         before = [m for m in out if m.head < tok.i and tok.i - m.head < 60]
@@ -182,6 +200,13 @@ def _actor(ctx: Context, coref: Coref, verb: Token) -> tuple[str | None, Token |
                     return _entity(ctx, coref, pobj), pobj
             if child.dep_ in {"nsubj"}:
                 return _entity(ctx, coref, child), child
+        if tok.pos_ in {"NOUN", "PROPN"}:
+            # "The Greens plan to introduce ...": the owner of the plan
+            for child in tok.children:
+                if child.dep_ in {"compound", "poss"}:
+                    key = _entity(ctx, coref, child)
+                    if key is not None:
+                        return key, child
         if tok.dep_ in _WALK_UP and tok.head is not tok:
             tok = tok.head
             continue
@@ -219,8 +244,16 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             action = lex.ACTION_VERBS[lemma]
             if action in {"pass", "other", "authorise", "propose"} and _refused(gov):
                 return "reject", gov, "refused-verb"
+            if action == "introduce" and _intended(gov):
+                return "propose", gov, "intended-introduction"  # "plans to introduce X"
             return action, gov, "verb-object"
     if tok.dep_ == "nsubj" and gov.pos_ in {"VERB", "AUX"}:
+        # "this bill will take a decade to come into full effect"
+        for x in gov.children:
+            if x.dep_ in {"xcomp", "advcl", "pcomp"} and x.lemma_ in {"come", "enter", "become"}:
+                found = _in_force(x)
+                if found:
+                    return found
         preps = {c.lower_: c for c in gov.children if c.dep_ == "prep"}
         if gov.lemma_ in {"come", "enter", "take", "go"} and any(
                 p in preps and any(g.lower_ in {"force", "effect", "operation"}
@@ -257,7 +290,38 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             if noun.lemma_ in {"debate", "discuss"} or gov.lower_ in {"on", "over"} and \
                     noun.lemma_ in {"debate", "argue"}:
                 return "debate", noun, "verb-prep"
+    # "the Road Safety Bill, which gets its second reading on Tuesday"
+    for child in tok.children:
+        if child.dep_ == "relcl" and any(c.lower_ in {"which", "that"} and c.dep_ in {
+                "nsubj", "nsubjpass", "dobj"} for c in child.children):
+            lemma = child.lemma_.lower()
+            if lemma in lex.ACTION_VERBS and lex.ACTION_VERBS[lemma] != "other":
+                return lex.ACTION_VERBS[lemma], child, "relative-clause"
+            for g in child.children:
+                if g.dep_ == "dobj" and g.lemma_ in {"reading", "debate"}:
+                    return "debate", child, "relative-clause"
     return _ruling(head)
+
+
+_INTENT = {"plan", "propose", "want", "intend", "agree", "aim", "hope", "expect", "seek",
+           "promise", "pledge", "vow", "decide", "prepare"}
+
+
+def _intended(verb: Token) -> bool:
+    """"plans to introduce", "agreed to introduce": a future introduction is a proposal."""
+    head = verb.head
+    return verb.dep_ in {"xcomp", "acl"} and head.lemma_ in _INTENT
+
+
+def _in_force(verb: Token) -> tuple[str, Token, str] | None:
+    """"come into (full) force/effect", "become law" said of a law."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in {"into", "in"} and any(
+                g.lemma_ in {"force", "effect", "operation"} for g in prep.children):
+            return "enter-into-force", verb, "comes-into-force"
+    if verb.lemma_ == "become" and any(c.lower_ == "law" for c in verb.children):
+        return "enact", verb, "becomes-law"
+    return None
 
 
 _COURT_WORDS = {"court", "lords", "judge", "judges", "tribunal", "commission", "justice"}

@@ -125,6 +125,7 @@ ACTION_NOUNS: dict[str, str] = {
     "ruling": "rule", "judgment": "rule", "judgement": "rule", "withdrawal": "withdraw",
     "implementation": "enact", "scrutiny": "debate", "reading": "debate",
     "use": "other", "support": "other", "opposition": "reject", "introduce": "introduce",
+    "call": "propose", "demand": "propose", "push": "propose", "bid": "propose",
 }
 
 #: Widely used names of parties and institutions -> canonical name and kind.
