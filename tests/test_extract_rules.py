@@ -128,11 +128,24 @@ def test_extract_roles_apposition_with_organisation() -> None:
         ("Helen Ward warned that prices would rise.", "Helen Ward"),
         ("The decision was criticised by the Law Society.", "Law Society"),
         ("The company said profits were up.", None),
+        ('Ms Clark called the scheme "a disgrace".', "Clark"),
+        ("Helen Ward's report said the wards were unsafe.", "Helen Ward"),
+        ("Research by the Fabian Society claims that rents will rise.", "Fabian Society"),
     ],
 )
 def test_extract_statements_speaker(text: str, speaker: str | None) -> None:
     found = {s for s, _ in speakers(run(text))}
     assert found == ({speaker} if speaker else set())
+
+
+def test_extract_statements_coordinated_speakers_each_credited() -> None:
+    art = run("Mr Okafor and Mr Lund deny the charges.")
+    assert sorted(s for s, _ in speakers(art)) == ["Lund", "Okafor"]
+
+
+def test_extract_statements_participle_takes_the_clause_subject() -> None:
+    art = run("Ivan Petrov quit the party on Monday, calling it a joke.")
+    assert [s for s, _ in speakers(art)] == ["Ivan Petrov"]
 
 
 def test_extract_statements_pronoun_resolves_to_last_person() -> None:

@@ -18,16 +18,18 @@ from kg.model import Statement, TimeRef
 
 _SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "statement"}
 _SPEAKER_KINDS = ("Person", "Organization")
+_DOCUMENTS = {"report", "statement", "letter", "article", "book", "paper", "research", "study",
+              "survey", "findings", "review", "submission", "manifesto", "memo", "blog"}
 
 
 def _subject(verb: Token) -> Token | None:
     """The grammatical speaker of a reporting verb, following conjunctions and passives."""
     tok: Token | None = verb
-    for _ in range(4):
+    for step in range(4):
         assert tok is not None
         for child in tok.children:
-            if child.dep_ in {"nsubj", "csubj"}:
-                return child
+            if child.dep_ in {"nsubj", "csubj"} or child.dep_ == "nsubjpass" and step > 0:
+                return child  # "Mr X was heard saying ...": the passive subject above
             if child.dep_ == "agent":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
@@ -70,6 +72,9 @@ class _Speakers:
         if low in _SPOKES:
             self.rule = "spokesperson"
             return self._owner(tok)
+        if low in _DOCUMENTS:
+            self.rule = "document"
+            return self._owner(tok, people=True)
         # a title with the name in apposition: "the home secretary, Charles Clarke, said"
         for child in tok.children:
             if child.dep_ in {"appos", "compound"}:
@@ -83,18 +88,22 @@ class _Speakers:
             return self.coref.description(tok)
         return None
 
-    def _owner(self, tok: Token) -> str | None:
-        """A spokesperson's organisation: "a Home Office spokesman", "a spokesman for X"."""
+    def _owner(self, tok: Token, *, people: bool = False) -> str | None:
+        """Who speaks through ``tok``: a spokesperson's organisation ("a Home Office
+        spokesman", "a spokesman for X"); with ``people``, a document's author too
+        ("Lord Smith's report said", "research by University College London claims")."""
         ctx = self.ctx
+        kinds = ("Organization", "Person") if people else ("Organization",)
+        preps = {"for", "of", "at", "from", "by"} if people else {"for", "of", "at", "from"}
         for child in tok.children:
             if child.dep_ in {"poss", "compound", "nmod"}:
                 key = ctx.entity_of(child)
-                if key and ctx.kind[key] == "Organization":
+                if key and ctx.kind[key] in kinds:
                     return key
-            if child.dep_ == "prep" and child.lower_ in {"for", "of", "at", "from"}:
+            if child.dep_ == "prep" and child.lower_ in preps:
                 for pobj in child.children:
                     key = ctx.entity_of(pobj)
-                    if key and ctx.kind[key] == "Organization":
+                    if key and ctx.kind[key] in kinds:
                         return key
         return None
 
@@ -129,8 +138,11 @@ def _is_reporting(tok: Token) -> bool:
     if tok.lemma_ in lex.SPEECH_VERBS_WEAK:
         deps = {c.dep_ for c in tok.children}
         preps = {c.lower_ for c in tok.children if c.dep_ in {"prep", "prt"}}
-        if tok.lemma_ == "call":
-            return "for" in preps or "on" in preps
+        if tok.lemma_ in {"call", "brand", "label", "dub"}:
+            # "called for", "called on", "called the plans 'dangerous'", "calling it a joke"
+            return bool(preps & {"for", "on"}) or "dobj" in deps and bool(
+                deps & {"oprd", "xcomp", "ccomp", "attr", "npadvmod"}) or (
+                "dobj" in deps and any(t.text in "\"“‘'" for t in tok.doc[tok.i : tok.i + 12]))
         if tok.lemma_ == "point":
             return "out" in preps
         return bool(deps & {"ccomp", "dobj", "prep", "oprd"})
@@ -188,6 +200,16 @@ def find_statements(ctx: Context, coref: Coref,
             key = speakers.of(subj)
             if key is None or key in found:
                 continue
+            # "Mr Islam and Mr Kazi deny ...": each named conjunct speaks
+            for conj in subj.conjuncts:
+                other = ctx.entity_of(conj)
+                if other and other != key and ctx.kind.get(other) == "Person" \
+                        and other not in found:
+                    found[other] = Statement(
+                        speaker=other, verb=verb, quote=_quote_text(ctx, sent),
+                        when=times.get(sent.start),
+                        evidence=ctx.evidence(sent, min(conj.i, tok.i), max(conj.i, tok.i),
+                                              "coordinated-speakers", 0.8))
             a, b = sorted((subj.i, tok.i))
             a = min(a, ctx.mention_bounds(subj)[0])
             rule = "according-to" if verb == "according to" else speakers.rule or (
