@@ -177,6 +177,17 @@ def test_extract_statements_pronoun_after_unnamed_subject_skipped() -> None:
     assert speakers(run(text)) == []
 
 
+def test_extract_statements_description_names_previous_subject() -> None:
+    art = run("Simon Ash has denied that his party is split. The Tory leader said the vote was free.")
+    assert [s for s, t in speakers(art) if t.startswith("The Tory")] == ["Simon Ash"]
+    assert ("Simon Ash", "leader", "Conservative Party") in roles(art)
+
+
+def test_extract_statements_description_not_guessed_across_people() -> None:
+    art = run("Simon Ash met Rita Moss on Monday. The minister said the talks went well.")
+    assert [s for s, t in speakers(art) if t.startswith("The minister")] == []
+
+
 def test_extract_statements_unnamed_speaker_skipped() -> None:
     assert speakers(run("A spokesman said the talks had collapsed.")) == []
 

@@ -87,6 +87,7 @@ def from_doc(article: Article, doc: Doc) -> Article:
     coref = Coref(ctx, roles)
     roles += _lede_roles(ctx, coref, roles)
     statements = find_statements(ctx, coref, times)
+    roles += _described_roles(ctx, coref, roles)
     laws = find_laws(ctx)
     law_ents, law_keys = law_entities(ctx, laws, 1)
     actions = find_actions(ctx, coref, laws, law_keys, times)
@@ -139,4 +140,26 @@ def _lede_roles(ctx: Context, coref: Coref, roles: list[Role]) -> list[Role]:
                             evidence=ctx.evidence(first, start, tok.i, "lede-description", 0.6)))
             coref.titles.setdefault(person, []).append(title)
             break
+    return out
+
+
+def _described_roles(ctx: Context, coref: Coref, roles: list[Role]) -> list[Role]:
+    """Roles stated by a description that names a person ("The Tory leader said ...")."""
+    from kg.extract.roles import title_before
+
+    have = {(r.person, r.title) for r in roles}
+    out = []
+    for person, tok in coref.described:
+        found = title_before(ctx, tok.i + 1, stop=tok.sent.start)
+        if found is None:
+            continue
+        start, org = found
+        words = [t for t in ctx.doc[start : tok.i + 1]
+                 if not (ctx.entity_of(t) and ctx.kind[ctx.entity_of(t) or ""] == "Organization")]
+        title = " ".join(t.lower_ for t in words)
+        if not title or (person, title) in have:
+            continue
+        have.add((person, title))
+        out.append(Role(person=person, title=title, organization=org,
+                        evidence=ctx.evidence(tok.sent, start, tok.i, "description", 0.5)))
     return out

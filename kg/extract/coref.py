@@ -48,6 +48,7 @@ class Coref:
                     self.gender[c.key] = "f"
                 elif first in _MALE:
                     self.gender[c.key] = "m"
+        self.described: list[tuple[str, Token]] = []  # (person, title word) found by salience
         self.titles: dict[str, list[str]] = {}
         for role in roles:
             self.titles.setdefault(role.person, []).append(role.title)
@@ -152,7 +153,35 @@ class Coref:
             return matches[0]
         if matches:
             return self._latest(set(matches), tok)
-        return None
+        salient = self._salient(tok)
+        if salient is not None:
+            self.described.append((salient, tok))
+        return salient
+
+    def _salient(self, tok: Token) -> str | None:
+        """Elegant variation: "Michael Howard has denied ... The Tory leader said ...".
+
+        A definite title description that opens a sentence names the person who was the
+        subject of the previous sentence, if nobody else was named in between.
+        """
+        doc = self.ctx.doc
+        sent = tok.sent
+        if tok.i - sent.start > 3 or sent.start == 0:
+            return None
+        prev = doc[sent.start - 1].sent
+        found: str | None = None
+        for t in doc[prev.start : tok.i]:
+            key = self.ctx.tok_entity[t.i]
+            if key and self.ctx.kind[key] == "Person" and not self.ctx.is_quoted(t):
+                if found not in (None, key):
+                    return None
+                found = key
+        if found is None:
+            return None
+        subj = next((t for t in prev if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"), None)
+        if subj is None or self.ctx.tok_entity[subj.i] != found:
+            return None
+        return found
 
     def _latest(self, keys: set[str], tok: Token) -> str | None:
         for i in range(tok.i - 1, -1, -1):
