@@ -3,23 +3,36 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+$(CHROMIUM):  ## Debian's chromium for tests/test_browser.py (browsers cannot be downloaded)
+	DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+
 demo: $(STAMP)  ## build the example article into out/ and print a summary
 	$(BIN)/kg build examples/xinjiang-2018-10-16.txt --out out
 
-test: $(STAMP)  ## run the whole suite
+test: $(STAMP) $(CHROMIUM)  ## run the whole suite
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests
 	$(BIN)/mypy kg
+
+CORPUS ?= $(wildcard ../shared/corpus/bbc-news.jsonl)
+BENCH  := $(BIN)/python benchmarks/run.py $(if $(CORPUS),--corpus $(CORPUS))
+
+bench: $(STAMP)  ## every benchmark into BENCHMARKS.md (CORPUS=real.jsonl adds real articles)
+	$(BENCH)
+
+bench-quick: $(STAMP)  ## a small run of every benchmark (< 2 min; tests/test_bench.py runs it)
+	$(BENCH) --quick
 
 clean:
 	rm -rf $(VENV) out test-output

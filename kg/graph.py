@@ -84,9 +84,10 @@ class _Builder:
         self.times: dict[tuple[dt.date, dt.date, str], URIRef] = {}
         self.activity = URIRef(self.base + "/extraction")
         self.model_version = model_version
+        self.triples: list[tuple[Node, Node, Node]] = []
 
     def add(self, s: Node, p: Node, o: Node) -> None:
-        self.g.add((s, p, o))
+        self.triples.append((s, p, o))  # added in one addN at the end: much cheaper
 
     def span(self, span: Span) -> URIRef:
         key = (span.start, span.end)
@@ -229,6 +230,7 @@ def to_graph(article: Article, *, model_version: str = "") -> Dataset:
             b.add(fact, TIME.hasTime, b.time(act.when))
             b.add(fact, SDO.endTime, Literal(act.when.end.isoformat(), datatype=XSD.date))
         b.fact(fact, act.evidence)
+    g.addN((s, p, o, g) for s, p, o in dict.fromkeys(b.triples))
     return ds
 
 
@@ -264,22 +266,46 @@ def _shapes() -> Graph:
     return shapes
 
 
+def _pyshacl_validate() -> Any:
+    from pyshacl import validate as shacl_validate  # imported late: it is slow to import
+
+    return shacl_validate
+
+
+@cache
+def _engine() -> Any:
+    """The SHACL engine: pyshacl-turbo (Rust, same API and reports, ~3x faster and reads a
+    Dataset without copying) when installed, else pySHACL. NEWSKG_SHACL=pyshacl forces
+    pySHACL; the test suite runs the shapes through both."""
+    import os
+
+    if os.environ.get("NEWSKG_SHACL", "") != "pyshacl":
+        try:
+            from pyshacl_turbo import validate as turbo_validate
+
+            return turbo_validate
+        except ImportError:  # pragma: no cover - a dependency, but degrade gracefully
+            pass
+    return _pyshacl_validate()
+
+
 def validate(graph: Graph | Dataset) -> None:
     """Check ``graph`` against the SHACL shapes and every span against the article text.
 
     Raises:
         ValidationError: naming the first offending node and the broken constraint.
     """
-    from pyshacl import validate as shacl_validate  # imported late: it is slow to import
-
-    if isinstance(graph, Dataset):
+    shacl_validate = _engine()
+    if isinstance(graph, Dataset) and shacl_validate is not _pyshacl_validate():
+        data: Graph = graph  # the Rust engine reads a Dataset as it is, without a copy
+    elif isinstance(graph, Dataset):
         data = Graph()
         for prefix, ns in PREFIXES.items():
             data.bind(prefix, ns)
         data.addN((s, p, o, data) for s, p, o, _ in graph.quads())
     else:
         data = graph  # validated in place: copying costs as much as validating
-    conforms, report, _ = shacl_validate(data, shacl_graph=_shapes(), advanced=False)
+    conforms, report, _ = shacl_validate(data, shacl_graph=_shapes())
     if not conforms:
         assert isinstance(report, Graph)
         SH = "http://www.w3.org/ns/shacl#"
@@ -301,6 +327,15 @@ def validate_many(datasets: list[Dataset]) -> list[ValidationError | None]:
     Returns one entry per dataset: None if it conforms, else its own ValidationError (only
     when the batch fails are the graphs validated one by one to find which).
     """
+    if _engine() is not _pyshacl_validate():
+        out_fast: list[ValidationError | None] = []
+        for ds in datasets:  # the Rust engine has no fixed cost worth batching
+            try:
+                validate(ds)
+                out_fast.append(None)
+            except ValidationError as exc:
+                out_fast.append(exc)
+        return out_fast
     union = Graph()
     for prefix, ns in PREFIXES.items():
         union.bind(prefix, ns)
@@ -384,6 +419,11 @@ class GraphWriter:
 
 def check_spans(graph: Graph) -> None:
     """Raise ValidationError unless every span's exact text is the article text at its offsets."""
+    if isinstance(graph, Dataset):
+        for named in graph.graphs():
+            if len(named):
+                check_spans(named)
+        return
     bodies = {s: str(o) for s, o in graph.subject_objects(SDO.articleBody)}
     for span, source in graph.subject_objects(OA.hasSource):
         body = bodies.get(source)

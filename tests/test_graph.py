@@ -210,3 +210,25 @@ def test_graph_read_bad_path_raises_store_error(tmp_path: Path, name: str, probl
         path.write_text("<rdf/>", encoding="utf-8")
     with pytest.raises(StoreError, match=problem):
         read_graph(path)
+
+
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_graph_both_shacl_engines_reject_broken_graph(engine: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kg import graph as graph_mod
+
+    monkeypatch.setenv("NEWSKG_SHACL", "pyshacl" if engine == "pyshacl" else "")
+    graph_mod._engine.cache_clear()
+    from conftest import make_article
+
+    from kg.resolve import resolve
+
+    try:
+        ds = to_graph(resolve(make_article()))
+        validate(ds)
+        g = ds.graph(graph_iri("a1"))
+        member = next(g.subjects(RDF.type, ORG.Membership))
+        g.remove((member, ORG.member, None))
+        with pytest.raises(ValidationError, match="org:member"):
+            validate(ds)
+    finally:
+        graph_mod._engine.cache_clear()

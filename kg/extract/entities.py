@@ -145,7 +145,7 @@ def _ner_mentions(doc: Doc) -> Iterable[Mention]:
             while end - start > 1 and doc[end - 1].text in _POSTNOMINALS:
                 end -= 1
         elif kind == "Location":
-            while end - start > 1 and doc[start].text.islower():
+            while end - start > 1 and (doc[start].text.islower() or doc[start].text == "-"):
                 start += 1  # "north-west London"
         else:
             while end - start > 1 and (doc[end - 1].lower_ in lex.TITLE_HEADS
