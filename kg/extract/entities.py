@@ -450,8 +450,10 @@ def _match_existing(m: Mention, core: list[str], clusters: list[Cluster]) -> Clu
                     best = c
                 elif m.text.split()[0].lower() in lex.PEERAGE and ocore[-len(low):] == low:
                     best = c
-            elif m.kind == other.kind == "Location" and ocore[: len(low)] == low:
-                best = c  # "Xinjiang" -> "Xinjiang Uygur autonomous region"
+            elif m.kind == other.kind == "Location" and (
+                    ocore[: len(low)] == low or len(low) > 1 and low[-1] in _SHORT_TAILS
+                    and ocore[: len(low) - 1] == low[:-1]):
+                best = c  # "Xinjiang", "Xinjiang region" -> "Xinjiang Uygur autonomous region"
             elif m.kind == "Organization" and len(low) == 1 and core[0].isupper() \
                     and len(core[0]) >= 2 and _acronym(_core(other)).lower() == low[0]:
                 best = c  # "TUC" -> "Trades Union Congress"
