@@ -23,26 +23,51 @@ from kg.errors import (
 from kg.graph import read_graph, to_graph, validate, write_graph
 from kg.ingest import read_articles
 from kg.model import Article, Entity, Evidence, LegislativeAction, Role, Span, Statement, TimeRef
-from kg.pipeline import BuildReport, build, build_graphs
+from kg.pipeline import (
+    BuildReport,
+    IngestReport,
+    build,
+    build_graphs,
+    ingest_articles,
+    merge_graphs,
+)
 from kg.query import Result, format_result, query, saved_queries
 from kg.resolve import resolve
+from kg.store import (
+    ArticleChange,
+    add_article,
+    connect,
+    diff_article,
+    remove_article,
+    to_dataset,
+    unmerge,
+)
 
 if TYPE_CHECKING:
-    from kg.render import render_html, to_networkx
+    from kg.export import export_graph
+    from kg.render import render_html, show, to_networkx
 
 __all__ = [
     "Article", "BuildReport", "Entity", "Evidence", "IngestError", "KGError",
     "LegislativeAction", "ModelNotFoundError", "QueryError", "Result", "Role", "Span",
     "Statement", "StoreError", "TimeRef", "ValidationError", "__version__", "build",
-    "build_graphs", "format_result", "query", "read_articles", "read_graph", "render_html",
-    "resolve", "saved_queries", "to_graph", "to_networkx", "validate", "write_graph",
+    "build_graphs", "export_graph", "format_result", "query", "read_articles", "read_graph",
+    "render_html", "resolve", "saved_queries", "show", "to_graph", "to_networkx", "validate",
+    "write_graph",
+    # stores: cross-article entity resolution, safe updates (kg.store, kg.merge)
+    "ArticleChange", "IngestReport", "add_article", "connect", "diff_article", "ingest_articles",
+    "merge_graphs", "remove_article", "to_dataset", "unmerge",
 ]
 
 
 def __getattr__(name: str) -> Any:
     # kg.render imports pyvis and networkx (~0.4 s): load it on first use, not on `import kg`
-    if name in ("render_html", "to_networkx"):
+    if name in ("render_html", "show", "to_networkx"):
         from kg import render
 
         return getattr(render, name)
+    if name == "export_graph":
+        from kg import export
+
+        return export.export_graph
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

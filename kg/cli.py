@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -78,7 +79,7 @@ def build(
 @app.command("query")
 def query_cmd(
     source: Annotated[Optional[str], typer.Argument(  # noqa: UP045
-        help="A graph file or a directory written by 'kg build'.")] = None,
+        help="A graph file, a directory written by 'kg build', or a store.")] = None,
     sparql: Annotated[Optional[str], typer.Argument(help="The SPARQL query.")] = None,  # noqa: UP045
     file: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--file", help="Read the query from a .rq file.")] = None,
@@ -112,25 +113,78 @@ def query_cmd(
     else:
         assert sparql is not None
         text = sparql
-    sys.stdout.write(format_result(query(source, text), format))
+    sys.stdout.write(format_result(query(_source(source), text), format))
 
 
 @app.command()
 def render(
     source: Annotated[str, typer.Argument(
-        help="A graph file or a directory written by 'kg build'.")],
+        help="A graph file, a directory written by 'kg build', or a store.")],
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="The HTML file to write.")] = Path("graph.html"),
     focus: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--focus", help="Draw only the neighbourhood of this entity.")] = None,
     depth: Annotated[int, typer.Option("--depth", help="Hops around --focus.")] = 2,
+    view: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--query", help="Draw the result of this SPARQL CONSTRUCT (.rq file) instead.")] = None,
+    title: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--title", help="The page heading.")] = None,
 ) -> None:
     """Write an interactive, self-contained HTML view of a graph."""
     from kg.graph import read_graph
     from kg.render import render_html
+    from kg.store import is_store, to_dataset
 
-    path = render_html(read_graph(source), output, focus=focus, depth=depth)
+    if view is not None:
+        graph: Any = _construct(source, view)
+    else:
+        graph = to_dataset(_source(source)) if is_store(source) else read_graph(source)
+    path = render_html(graph, output, focus=focus, depth=depth, title=title)
     err.print(f"wrote {path}")
+
+
+def _construct(source: str, view: Path) -> Any:
+    """The graph a CONSTRUCT (or DESCRIBE) query in file ``view`` makes from ``source``."""
+    from kg.query import query
+
+    try:
+        text = view.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{view}: cannot read the query ({exc})") from None
+    result = query(_source(source), text)
+    if result.triples is None:
+        raise QueryError(f"{view}: --query needs a CONSTRUCT or DESCRIBE query (it makes the "
+                         "graph to draw); keep the rdf:type and schema:name of what it returns")
+    return result.to_graph()
+
+
+@app.command("export")
+def export_cmd(
+    source: Annotated[str, typer.Argument(
+        help="A graph file, a directory written by 'kg build', or a store.")],
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="graphml, gexf or json (networkx node-link).")] = "graphml",
+    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--output", "-o", help="The file to write (default: graph.FORMAT).")] = None,
+    focus: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--focus", help="Export only the neighbourhood of this entity.")] = None,
+    depth: Annotated[int, typer.Option("--depth", help="Hops around --focus.")] = 2,
+    view: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--query", help="Export the result of this SPARQL CONSTRUCT (.rq file) instead.")] = None,
+) -> None:
+    """Export the entities and facts of a graph for Gephi, Cytoscape or networkx."""
+    from kg.export import EXPORT_FORMATS, export_graph
+    from kg.query import open_store
+    from kg.store import is_store
+
+    if format not in EXPORT_FORMATS:
+        _fail(f"unknown format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    if view is not None:
+        graph: Any = _construct(source, view)
+    else:
+        graph = _source(source) if is_store(source) else open_store(source)
+    target = output if output is not None else Path("graph" + EXPORT_FORMATS[format])
+    err.print(f"wrote {export_graph(graph, target, format=format, focus=focus, depth=depth)}")
 
 
 @app.command()
@@ -146,6 +200,124 @@ def validate(
     for name in sorted({str(c.identifier) for c in graph.graphs()}):
         run_validate(graph.graph(name))
     err.print(f"{source}: valid")
+
+
+# ------------------------------------------------------------------ stores
+def _source(source: str) -> Any:
+    """A store directory opened read-only (queries run while another process writes), or
+    ``source`` itself (a graph file or build directory)."""
+    from kg.store import connect, is_store
+
+    return connect(source, read_only=True) if is_store(source) else source
+
+
+_STORE_HELP = "The store directory (made on first use)."
+
+
+@app.command()
+def ingest(
+    articles: Annotated[list[str], typer.Argument(
+        help="Article files (.txt, .json, .jsonl), directories, or - for stdin.")],
+    store: Annotated[Path, typer.Option("--store", "-s", help=_STORE_HELP)],
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Report what would change, with conflicts; write nothing.")] = False,
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="Dry-run report: text or json.")] = "text",
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Stop at the first bad input.")] = False,
+) -> None:
+    """Extract ARTICLES and add each to a store, linking entities to the stored ones."""
+    from kg.pipeline import ingest_articles
+
+    if format not in ("text", "json"):
+        _fail(f"unknown format {format!r}; choose text or json")
+    show = None if dry_run else (lambda change: err.print(change.summary(), soft_wrap=True))
+    report = ingest_articles(articles, store, dry_run=dry_run, strict=strict, on_change=show)
+    for exc in report.errors:
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+    if dry_run:
+        _print_changes(report.changes, format)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def _print_changes(changes: list[Any], format: str) -> None:
+    if format == "json":
+        print(json.dumps({"articles": [c.to_json() for c in changes]}, indent=1,
+                         ensure_ascii=False))
+        return
+    for change in changes:
+        print(f"dry run: {change.summary()}")
+        if change.status == "unchanged":
+            continue
+        info = change.to_json()
+        sections = [
+            ("new entities", [f"{e['kind']} {e['name']} <{e['iri']}>"
+                              + (f" ({e['outcome']})" if e["outcome"] != "new" else "")
+                              for e in info["new_entities"]]),
+            ("links to stored entities", [
+                f"{x['kind']} {x['name']} -> {x['stored_name']} <{x['iri']}> score "
+                f"{x['score']:.2f}: {'; '.join(x['evidence'])}" for x in info["links"]]),
+            ("roles", info["roles"]), ("statements", info["statements"]),
+            ("legislative actions", info["legislative_actions"]),
+            ("conflicts", info["conflicts"] or ["none"]),
+        ]
+        for title, lines in sections:
+            if lines:
+                print(f"  {title}:")
+                for line in lines:
+                    print(f"    {line}")
+
+
+@app.command()
+def merge(
+    graphs: Annotated[list[Path], typer.Argument(
+        help="Graph files or directories written by 'kg build'.")],
+    store: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--store", "-s", help=_STORE_HELP)] = None,
+    out: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--out", "-o", help="Write the merged graph to this file (.trig, .nq, .jsonld).")
+    ] = None,
+) -> None:
+    """Merge graphs built by 'kg build' into a store (or one file), resolving entities."""
+    from kg.pipeline import merge_graphs
+
+    if (store is None) == (out is None):
+        _fail("give exactly one of --store DIR or --out FILE")
+    changes = merge_graphs(graphs, store=store, out=out,
+                        on_change=lambda change: err.print(change.summary(), soft_wrap=True))
+    if out is not None:
+        err.print(f"merged {len(changes)} article(s) into {out}")
+
+
+@app.command()
+def remove(
+    article_ids: Annotated[list[str], typer.Argument(help="Ids of the articles to remove.")],
+    store: Annotated[Path, typer.Option("--store", "-s", help="The store directory.")],
+) -> None:
+    """Remove articles from a store, with every fact only they support."""
+    from kg.store import connect, remove_article
+
+    db = connect(store)
+    for article_id in article_ids:
+        err.print(remove_article(db, article_id).summary())
+    db.flush()
+
+
+@app.command()
+def unmerge(
+    decisions: Annotated[list[str], typer.Argument(
+        help="Merge decisions: an IRI or ARTICLE_ID/KIND/NAME (see --named merge-decisions).")],
+    store: Annotated[Path, typer.Option("--store", "-s", help="The store directory.")],
+) -> None:
+    """Undo merge decisions: the article's entity gets an IRI of its own again."""
+    from kg.store import connect
+    from kg.store import unmerge as run_unmerge
+
+    db = connect(store)
+    for decision in decisions:
+        print(run_unmerge(db, decision))
+    db.flush()
 
 
 def main() -> None:

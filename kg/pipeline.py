@@ -181,12 +181,8 @@ def ingest_articles(paths: Iterable[str | Path], store: str | Path, *, dry_run: 
     import pyoxigraph as ox
 
     from kg.graph import graph_iri
-    from kg.store import add_article, connect, diff_article
+    from kg.store import FLUSH_EVERY, add_article, connect, diff_article
 
-    if dry_run:
-        db = connect(store, read_only=True) if Path(store).exists() else ox.Store()
-    else:
-        db = connect(store, create=True)  # before the model loads: fail fast if locked
     report = IngestReport()
 
     def collect(exc: KGError) -> None:
@@ -195,18 +191,29 @@ def ingest_articles(paths: Iterable[str | Path], store: str | Path, *, dry_run: 
         report.errors.append(exc)
 
     articles = list(read_articles(paths, on_error=collect))
-    if not articles and not report.errors:
+    if not articles:
+        if report.errors:
+            return report
         raise IngestError("no article to ingest")
+    if dry_run:
+        db = connect(store, read_only=True) if Path(store).exists() else ox.Store()
+    else:
+        db = connect(store, create=True)  # before the model loads: fail fast if locked
+    # one article per parse: spaCy's results for an article can depend on the other texts
+    # in its batch, and an article must give the same graph whatever it is ingested with
+    built = (pair for one in articles for pair in build_graphs([one], on_error=collect))
     try:
-        for article, ds in build_graphs(articles, on_error=collect):
+        for article, ds in built:
             graph = ds.graph(graph_iri(article.id))
             change = diff_article(db, graph) if dry_run else add_article(db, graph)
             report.changes.append(change)
+            if not dry_run and len(report.changes) % FLUSH_EVERY == 0:
+                db.flush()
             if on_change is not None:
                 on_change(change)
     finally:
         if not dry_run:
-            db.flush()  # each commit is already durable (write-ahead log); this compacts it
+            db.flush()  # each commit is already durable (write-ahead log); see FLUSH_EVERY
     return report
 
 
@@ -228,7 +235,7 @@ def merge_graphs(paths: Iterable[str | Path], *, store: str | Path | None = None
     import pyoxigraph as ox
 
     from kg.graph import read_graph
-    from kg.store import add_article, connect, to_dataset
+    from kg.store import FLUSH_EVERY, add_article, connect, to_dataset
     from kg.vocab import RDF, SDO
 
     if (store is None) == (out is None):
@@ -263,6 +270,8 @@ def merge_graphs(paths: Iterable[str | Path], *, store: str | Path | None = None
     for graph in graphs:
         change = add_article(db, graph)
         changes.append(change)
+        if len(changes) % FLUSH_EVERY == 0:
+            db.flush()
         if on_change is not None:
             on_change(change)
     if out is not None:

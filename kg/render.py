@@ -1,30 +1,39 @@
-"""Render a graph as one self-contained, offline HTML page (vis-network, data kept by pyvis).
+"""Render a graph as one self-contained, offline HTML page (vis-network), or as networkx.
 
 What is drawn, and why:
 
 - **Nodes** are the entities: people (blue dots), organisations (orange squares), places (green
   triangles), laws (red diamonds), sized by how many mentions and facts support them, plus the
-  three small helper kinds below. A legend lists the kinds with their counts.
-- **Role** (``org:Membership``): an edge person → organisation labelled with the title as
-  written. A role without an organisation goes to a small **Post** box labelled with the title,
-  one per person and title, so unrelated "chairman"s are never joined through a shared node.
+  three small helper kinds below. A legend lists the kinds with their counts (check boxes that
+  hide and show them).
+- **Role** (``org:Membership`` with a title): an edge person → organisation labelled with the
+  title as written. A role without an organisation goes to a small **Post** box labelled with the
+  title, one per person and title, so unrelated "chairman"s are never joined through a shared node.
+  A membership without a title is a **membership** edge.
 - **Statement** (``schema:Quotation``): a small **Statement** node per quotation, labelled with
   the reporting verb and joined to the speaker; its panel shows the quote and the sentence.
 - **Legislative action**: an edge actor → law labelled with the action type; with no actor the
   edge starts at an **unknown actor** dot that belongs to that law alone.
+- **Membership** and **location** between entities stated directly (``org:subOrganizationOf``,
+  ``schema:memberOf``, ``schema:containedInPlace``, ``schema:location``, ... see ``_RELATIONS``).
 - On the page, parallel edges with the same label (one role reported by several articles) are
   drawn once, thicker, and list every sentence; ``to_networkx`` keeps one edge per fact.
 
 Hovering over or clicking a node or an edge shows its provenance in a side panel: sentences with
 the phrase highlighted, the article headline (a link), id and date, the rule and the confidence.
+A search box finds entities, the legend's boxes and an article menu filter, and a double click
+(or ``focus=``) keeps one entity's neighbourhood. ``show`` puts the page in a notebook cell.
 
-Offline and safe: pyvis' template links Bootstrap from a CDN, inserts ``heading`` unescaped and
-turns titles containing "href" into ``innerHTML`` popups, so the data goes into a pyvis
-``Network``'s ``nodes``/``edges`` lists (not ``from_nx``: quadratic) but the page is our own:
-vis-network's JS and CSS inlined from the pyvis package, everything from articles in one JSON
-blob with ``<``, ``>``, ``&`` as ``\\u003c``-style escapes, a short script that builds the panel
-with ``textContent`` only, no vis tooltips, and a Content-Security-Policy that runs only the
-page's two scripts (by hash) and allows no network request. Same graph, same bytes.
+Offline and safe (see DESIGN.md §5 for pyvis' traps): the page is our own (``kg/templates/``),
+with vis-network's JS and CSS inlined from the pyvis package, everything from articles in one JSON
+blob with ``<``, ``>``, ``&`` as ``\\u003c``-style escapes, a script that builds the panel with
+``textContent`` only, no vis tooltips, and a Content-Security-Policy that runs only the page's two
+scripts (by hash) and allows no network request. Same graph, same bytes.
+
+Fast (``benchmarks/bench_render.py``): the graph is read by ``kg.export.to_networkx`` (a
+pyoxigraph store about twice as fast as an rdflib Dataset), the vis lists are filled directly
+(pyvis' ``from_nx`` is quadratic), and above ``LAYOUT_THRESHOLD`` nodes positions come from
+Python (``_layout``, O(n)) with physics off.
 """
 
 from __future__ import annotations
@@ -34,8 +43,9 @@ import hashlib
 import html
 import json
 import math
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -43,240 +53,115 @@ from string import Template
 from typing import Any
 
 import networkx as nx
-from pyvis.network import Network
-from rdflib import Dataset, Graph, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
 
-from kg.errors import QueryError, StoreError
-from kg.vocab import KG, OA, ORG, PROV, RDF, SDO, SKOS
+from kg.errors import StoreError
+from kg.export import neighbourhood, to_networkx
 
-__all__ = ["to_networkx", "render_html", "to_html"]
+__all__ = ["to_networkx", "render_html", "to_html", "show", "View"]
 
 #: kind -> (vis shape, colour, legend glyph), in legend order.
 KINDS: dict[str, tuple[str, str, str]] = {
     "Person": ("dot", "#4e79a7", "\u25cf"), "Organization": ("square", "#f28e2b", "\u25a0"),
     "Place": ("triangle", "#59a14f", "\u25b2"), "Legislation": ("diamond", "#e15759", "\u25c6"),
-    "Other": ("dot", "#9c755f", "\u25cf"), "Post": ("box", "#d9c8e6", "\u25ad"),
-    "Statement": ("ellipse", "#f6e7a1", "\u2b2d"), "Unknown actor": ("dot", "#bab0ac", "\u25cf"),
+    "Other": ("dot", "#9c755f", "\u25cf"), "Post": ("box", "#e4d8ef", "\u25ac"),
+    "Statement": ("ellipse", "#f6e7a1", "\u25cf"), "Unknown actor": ("dot", "#bab0ac", "\u25cf"),
 }
 _HELPERS = ("Post", "Statement", "Unknown actor")
-_CLASS_KIND = ((SDO.Person, "Person"), (ORG.Organization, "Organization"),
-               (SDO.Organization, "Organization"), (SDO.Place, "Place"),
-               (SDO.Legislation, "Legislation"))
-#: edge kind -> (legend name, colour)
+#: edge kind -> (legend name, colour); the first three are always in the legend.
 EDGE_KINDS = {"role": ("role", "#8c6bb1"), "statement": ("statement", "#c9a227"),
-              "action": ("legislative action", "#e15759")}
+              "action": ("legislative action", "#e15759"), "membership": ("membership", "#76b7b2"),
+              "location": ("location", "#59a14f")}
 #: Above this many nodes positions are computed in Python and physics is off.
 LAYOUT_THRESHOLD = 500
 _SEED = 7
 _MAX_EVIDENCE = 20  # items per panel; the rest is counted
-# kg.vocab types its terms as ``object``; they are URIRefs.
-_TITLE, _VERB, _RULE, _CONFIDENCE, _SENTENCE, _ACTION, _ACTION_TYPE = (
-    URIRef(str(term)) for term in (KG.title, KG.reportingVerb, KG.rule, KG.confidence,
-                                   KG.sentence, KG.LegislativeAction, KG.actionType))
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: vis-network physics for pages up to LAYOUT_THRESHOLD nodes, and for a focused neighbourhood
+#: on the page; switched off once the layout has settled.
+_PHYSICS = {"enabled": True, "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 130,
+                                 "avoidOverlap": 0.5},
+            "stabilization": {"enabled": True, "iterations": 400, "fit": True}}
 
 
-class _Reader:
-    """Reads all graphs of a Dataset at once, straight from the store: a union copy is slow
-    (4 s for 65k triples) and rdflib's union views warn about their own deprecated parts."""
-
-    def __init__(self, graph: Dataset | Graph) -> None:
-        self.store, self.context = graph.store, None if isinstance(graph, Dataset) else graph
-        self.spans: dict[Node, dict[str, Any]] = {}
-
-    def objects(self, s: Node | None, p: Node) -> Iterator[Node]:
-        return (t[2] for t, _ in self.store.triples((s, p, None), context=self.context))
-
-    def subjects(self, p: Node, o: Node) -> Iterator[Node]:
-        return (t[0] for t, _ in self.store.triples((None, p, o), context=self.context))
-
-    def value(self, s: Node, p: Node) -> Node | None:
-        return next(self.objects(s, p), None)
-
-    def one(self, s: Node | None, p: Node) -> str | None:
-        """The smallest value of ``s p ?o`` as text: deterministic when there are several."""
-        return None if s is None else min((str(o) for o in self.objects(s, p)), default=None)
-
-    def span(self, iri: Node | None) -> dict[str, Any]:
-        if iri is not None and iri not in self.spans:
-            info: dict[str, Any] = {"article": self.one(iri, OA.hasSource)}
-            for sel in self.objects(iri, OA.hasSelector):
-                for key in ("exact", "prefix", "suffix", "start", "end"):
-                    value = self.one(sel, OA[key])
-                    if value is not None:
-                        info[key] = int(value) if key in ("start", "end") else value
-            self.spans[iri] = info
-        return self.spans.get(iri, {}) if iri is not None else {}
-
-    def mention(self, iri: Node | None) -> dict[str, Any] | None:
-        span = self.span(iri)
-        if "exact" not in span:
-            return None
-        pre = "\u2026" + span["prefix"] if span.get("prefix") else ""
-        post = span["suffix"] + "\u2026" if span.get("suffix") else ""
-        return {"article": span["article"], "offset": span.get("start", 0),
-                "text": pre + span["exact"] + post, "start": len(pre),
-                "end": len(pre) + len(span["exact"]), "rule": None, "confidence": None}
-
-    def evidence(self, fact: Node) -> dict[str, Any]:
-        phrase = self.span(self.value(fact, PROV.wasDerivedFrom))
-        sentence = self.span(self.value(fact, _SENTENCE)) or phrase
-        text = sentence.get("exact", phrase.get("exact", ""))
-        start, end = 0, len(text)
-        if "start" in phrase and "start" in sentence:  # phrase offsets inside the sentence
-            start = min(max(phrase["start"] - sentence["start"], 0), len(text))
-            end = min(max(phrase["end"] - sentence["start"], start), len(text))
-        return {"article": phrase.get("article") or sentence.get("article"), "text": text,
-                "offset": sentence.get("start", 0), "start": start, "end": end,
-                "rule": self.one(fact, _RULE), "confidence": self.one(fact, _CONFIDENCE)}
+def _layers(nbrs: dict[str, list[str]], roots: list[str], keep: set[str] | None = None,
+            ) -> list[list[str]]:
+    """Breadth-first layers from ``roots`` (within ``keep``), in a deterministic order."""
+    seen, layers = set(roots), [list(roots)]
+    while True:
+        layer = []
+        for node in layers[-1]:
+            for m in nbrs[node]:
+                if m not in seen and (keep is None or m in keep):
+                    seen.add(m)
+                    layer.append(m)
+        if not layer:
+            return layers
+        layers.append(layer)
 
 
-def _web_link(url: str | None) -> str:
-    """``url`` if it is an http(s) link, else "": a ``javascript:`` link is never clickable."""
-    return url if url and url.lower().startswith(("http://", "https://")) else ""
+def _component_layout(nbrs: dict[str, list[str]], comp: list[str],
+                      ) -> tuple[float, dict[str, tuple[float, float]]]:
+    """Radius and positions (pixels around 0,0) of one connected component.
 
-
-def to_networkx(graph: Dataset | Graph) -> nx.MultiDiGraph:
-    """Return the entities and facts of ``graph`` (all its named graphs together) as networkx.
-
-    Nodes are entity IRIs (attributes ``kind``, ``label``, ``aliases``, ``iri``, ``mentions``,
-    ``support``, ``evidence``) and the helper nodes of the module docstring. Edges are keyed by
-    fact IRI (attributes ``kind``: role, statement or action; ``label``; ``evidence``; ``quote``
-    for statements). An evidence dict holds ``text`` (the sentence, or a mention in context),
-    ``start``/``end`` of the phrase in it, ``article``, ``rule`` and ``confidence``;
-    ``nx_graph.graph["articles"]`` maps article IRIs to id, headline, date and url.
-
-    Examples:
-        >>> to_networkx(Dataset()).number_of_nodes()
-        0
+    The core (nodes with two or more neighbours) goes on rings of breadth-first layers around
+    its best-connected node, each ring slot as wide as the node's disc; every node with one
+    neighbour goes into a sunflower disc around that neighbour. O(n), where networkx's
+    spring_layout is O(n^2) a step, needs scipy from 500 nodes, and costs ~12 ms even for a
+    component of five nodes.
     """
-    g = _Reader(graph)
-    nodes: dict[str, dict[str, Any]] = {}
-    edges: list[tuple[str, str, str, dict[str, Any]]] = []
-
-    def entity(iri: Node) -> str:
-        key = str(iri)
-        if key not in nodes:
-            types = set(g.objects(iri, RDF.type))
-            label = g.one(iri, SDO.name) or key.rstrip("/").rsplit("/", 1)[-1]
-            nodes[key] = {"kind": next((k for c, k in _CLASS_KIND if c in types), "Other"),
-                          "label": label, "iri": key, "mentions": 0, "evidence": [],
-                          "aliases": sorted({str(a) for a in g.objects(iri, SDO.alternateName)}
-                                            - {label})}
-        return key
-
-    def helper(key: str, kind: str, label: str) -> str:
-        nodes.setdefault(key, {"kind": kind, "label": label, "aliases": [], "mentions": 0,
-                               "evidence": []})
-        return key
-
-    for cls, _ in _CLASS_KIND:
-        for iri in g.subjects(RDF.type, cls):
-            entity(iri)
-    for note in g.subjects(RDF.type, OA.Annotation):
-        body, ev = g.value(note, OA.hasBody), g.mention(g.value(note, OA.hasTarget))
-        if body is not None and ev is not None:
-            nodes[entity(body)]["mentions"] += 1
-            nodes[entity(body)]["evidence"].append(ev)
-    for fact in g.subjects(RDF.type, ORG.Membership):
-        person, org = g.value(fact, ORG.member), g.value(fact, ORG.organization)
-        title = g.one(fact, _TITLE) or g.one(g.value(fact, ORG.role), SKOS.prefLabel)
-        if person is not None and title is not None:
-            source = entity(person)
-            target = entity(org) if org is not None else helper(
-                f"{source}|post|{title}", "Post", title)
-            edges.append((source, target, str(fact),
-                          {"kind": "role", "label": title, "evidence": g.evidence(fact)}))
-    for fact in g.subjects(RDF.type, SDO.Quotation):
-        speaker, verb = g.value(fact, SDO.spokenByCharacter), g.one(fact, _VERB) or "said"
-        if speaker is not None:
-            edges.append((entity(speaker), helper(str(fact), "Statement", verb), str(fact),
-                          {"kind": "statement", "label": verb, "evidence": g.evidence(fact),
-                           "quote": g.one(fact, SDO.text)}))
-    for fact in g.subjects(RDF.type, _ACTION):
-        law, actor, concept = (g.value(fact, p) for p in (SDO.object, SDO.agent, _ACTION_TYPE))
-        if law is not None:
-            target = entity(law)
-            source = entity(actor) if actor is not None else helper(
-                f"{target}|unknown-actor", "Unknown actor", "unknown actor")
-            label = "action" if concept is None else (
-                g.one(concept, SKOS.prefLabel) or str(concept).rsplit("/", 1)[-1])
-            edges.append((source, target, str(fact),
-                          {"kind": "action", "label": label, "evidence": g.evidence(fact)}))
-
-    articles = {str(art): {"id": g.one(art, SDO.identifier) or str(art),
-                           "headline": g.one(art, SDO.headline) or "",
-                           "date": g.one(art, SDO.datePublished) or "",
-                           "url": _web_link(g.one(art, SDO.url))}
-                for art in sorted(g.subjects(RDF.type, SDO.NewsArticle), key=str)}
-    nx_graph = nx.MultiDiGraph(articles=articles)
-    for key in sorted(nodes):  # sorted: set and store order must not reach the page
-        nodes[key]["evidence"].sort(key=lambda ev: (ev["article"] or "", ev["offset"]))
-        nx_graph.add_node(key, **nodes[key])
-    for source, target, key, data in sorted(edges, key=lambda e: e[:3]):
-        nx_graph.add_edge(source, target, key=key, **data)
-    for key, data in nx_graph.nodes(data=True):
-        data["support"] = data["mentions"] + nx_graph.degree(key)
-    return nx_graph
-
-
-def _select(nx_graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGraph:
-    """The neighbourhood (``depth`` hops, either direction) of the entity named ``focus``."""
-    if depth < 0:
-        raise ValueError(f"depth must be 0 or more, not {depth}")
-    wanted = focus.strip().casefold()
-    seeds = sorted(n for n, d in nx_graph.nodes(data=True) if "iri" in d and wanted in
-                   {d["label"].casefold(), *(a.casefold() for a in d["aliases"])})
-    if not seeds:
-        raise QueryError(f"no entity is named {focus!r} in this graph; give a name or alias as "
-                         "written (any case), e.g. one listed by `kg query DIR --named entities`")
-    keep: set[str] = set()
-    for hops, layer in enumerate(nx.bfs_layers(nx_graph.to_undirected(as_view=True), seeds)):
-        if hops > depth:
-            break
-        keep.update(layer)
-    sub = nx.MultiDiGraph(**nx_graph.graph)
-    sub.add_nodes_from((n, d) for n, d in nx_graph.nodes(data=True) if n in keep)
-    sub.add_edges_from((u, v, k, d) for u, v, k, d in nx_graph.edges(keys=True, data=True)
-                       if u in keep and v in keep)
-    return sub
-
-
-def _component_layout(simple: nx.Graph, comp: list[str]) -> tuple[float, dict[str, Any]]:
-    """Radius and positions (pixels around 0,0) of one connected component."""
-    sub = nx.Graph()
-    sub.add_nodes_from(comp)  # built in sorted order: set order must not reach the layout
-    sub.add_edges_from((u, v) for u in comp for v in sorted(simple[u]))
     n = len(comp)
-    if n <= 3:  # cheaper than spring_layout, and most components of a news graph are tiny
-        r = 40.0 * (n - 1)
-        return r + 30, {node: (r * math.cos(2 * math.pi * i / n), r * math.sin(2 * math.pi * i / n))
+    if n <= 3:
+        r = 45.0 * (n - 1)
+        return r + 40, {node: (r * math.cos(2 * math.pi * i / n), r * math.sin(2 * math.pi * i / n))
                         for i, node in enumerate(comp)}
-    if n < LAYOUT_THRESHOLD:  # from 500 nodes on spring_layout needs scipy, not a dependency
-        r = 30 + 45 * math.sqrt(n)
-        raw = nx.spring_layout(sub, seed=_SEED)
-        return r, {node: (x * r, y * r) for node, (x, y) in raw.items()}
-    # A giant component: rings of BFS layers around its best-connected node, each node placed
-    # near its parent's angle. O(n) and legible enough for a view that should be focused anyway.
-    root = min(comp, key=lambda node: (-sub.degree(node), node))
-    angle, pos, ring = {root: 0.0}, {root: (0.0, 0.0)}, 0.0
-    for layer in list(nx.bfs_layers(sub, [root]))[1:]:
-        parent = {node: min(angle[p] for p in sub[node] if p in angle) for node in layer}
-        ring = max(ring + 150, 22 * len(layer) / (2 * math.pi))
-        for i, node in enumerate(sorted(layer, key=lambda node: (parent[node], node))):
-            angle[node] = 2 * math.pi * i / len(layer)
-            pos[node] = (ring * math.cos(angle[node]), ring * math.sin(angle[node]))
-    return ring + 60, pos
+    leaves: dict[str, list[str]] = defaultdict(list)
+    for node in comp:
+        if len(nbrs[node]) == 1:
+            leaves[nbrs[node][0]].append(node)
+    core = [node for node in comp if len(nbrs[node]) > 1]
+    disc = {node: 22 * math.sqrt(len(leaves[node])) + 35 if node in leaves else 30.0
+            for node in core}
+    root = min(core, key=lambda node: (-len(nbrs[node]), node))
+    angle, centre, ring, last = {root: 0.0}, {root: (0.0, 0.0)}, 0.0, disc[root]
+    for layer in _layers(nbrs, [root], set(core))[1:]:
+        parent = {node: min(angle[p] for p in nbrs[node] if p in angle) for node in layer}
+        layer.sort(key=lambda node: (parent[node], node))
+        width = max(disc[node] for node in layer)
+        arcs = [2 * disc[node] + 20 for node in layer]
+        ring = max(ring + last + width + 40, sum(arcs) / (2 * math.pi))
+        stretch, at = 2 * math.pi * ring / sum(arcs), 0.0
+        for node, arc in zip(layer, arcs, strict=True):
+            angle[node] = (at + arc / 2) * stretch / ring
+            centre[node] = (ring * math.cos(angle[node]), ring * math.sin(angle[node]))
+            at += arc
+        last = width
+    pos = dict(centre)
+    for hub, around in leaves.items():
+        cx, cy = centre[hub]
+        for i, node in enumerate(around):  # phyllotaxis: an even disc, however many
+            r, a = 22 * math.sqrt(i + 1) + 18, i * 2.39996
+            pos[node] = (cx + r * math.cos(a), cy + r * math.sin(a))
+    return ring + last + 40, pos
 
 
 def _layout(nx_graph: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     """Deterministic positions: each component laid out alone, then packed in rows."""
-    simple = nx.Graph()
-    simple.add_nodes_from(nx_graph)
-    simple.add_edges_from((u, v) for u, v in nx_graph.edges() if u != v)
-    comps = sorted((sorted(c) for c in nx.connected_components(simple)),
-                   key=lambda c: (-len(c), c[0]))
-    placed = [_component_layout(simple, comp) for comp in comps]
+    found: dict[str, set[str]] = {node: set() for node in nx_graph}
+    for u, v in nx_graph.edges():
+        if u != v:
+            found[u].add(v)
+            found[v].add(u)
+    nbrs = {node: sorted(others) for node, others in found.items()}  # no set order
+    comps, seen = [], set()  # type: tuple[list[list[str]], set[str]]
+    for node in sorted(nbrs):
+        if node not in seen:
+            comps.append(sorted(m for layer in _layers(nbrs, [node]) for m in layer))
+            seen.update(comps[-1])
+    comps.sort(key=lambda c: (-len(c), c[0]))
+    placed = [_component_layout(nbrs, comp) for comp in comps]
     width = max(2 * placed[0][0], math.sqrt(sum((2 * r) ** 2 for r, _ in placed)) * 1.3)
     x = y = row = 0.0
     positions = {}
@@ -293,10 +178,9 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def _panel_evidence(ev: dict[str, Any], what: str | None) -> dict[str, Any]:
-    text, start, end = ev["text"], ev["start"], ev["end"]  # split here: JS counts UTF-16 units
-    return {"article": ev["article"], "what": what, "pre": text[:start], "hit": text[start:end],
-            "post": text[end:], "rule": ev["rule"], "confidence": ev["confidence"]}
+def _utf16(text: str, index: int) -> int:
+    """``index`` (code points) as JavaScript counts it (UTF-16 units: two above U+FFFF)."""
+    return index + sum(char > "\uffff" for char in text[:index])
 
 
 def _caption(nx_graph: nx.MultiDiGraph, u: str, v: str, data: dict[str, Any]) -> str:
@@ -308,164 +192,128 @@ def _caption(nx_graph: nx.MultiDiGraph, u: str, v: str, data: dict[str, Any]) ->
     return f"{src} \u2014 {label} \u2192 {dst}"
 
 
-def _network(nx_graph: nx.MultiDiGraph) -> tuple[Network, dict[str, Any]]:
-    """A pyvis Network with its lists filled directly, and the side panel's data."""
-    net = Network(directed=True, cdn_resources="in_line")
+class _Panel:
+    """The side panel's data: sentences stored once, evidence as short references to them."""
+
+    def __init__(self, articles: dict[str, dict[str, str]]) -> None:
+        self.article_ids = {iri: i for i, iri in enumerate(articles)}
+        self.texts: dict[str, int] = {}
+        self.astral: dict[str, bool] = {}
+
+    def evidence(self, ev: dict[str, Any] | None, what: str | None) -> dict[str, Any] | None:
+        if not ev:
+            return None
+        text, start, end = ev["text"], ev["start"], ev["end"]
+        if text not in self.texts:
+            self.texts[text] = len(self.texts)
+            self.astral[text] = _ASTRAL.search(text) is not None
+        if self.astral[text]:
+            start, end = _utf16(text, start), _utf16(text, end)
+        return {"t": self.texts[text], "s": start, "e": end, "w": what, "r": ev["rule"],
+                "a": self.article_ids.get(ev["article"], -1), "c": ev["confidence"]}
+
+    def item(self, label: str, kind: str, lines: list[str], evidence: list[Any],
+             articles: set[str], more: int = 0, **extra: Any) -> dict[str, Any]:
+        found = [ev for ev in evidence if ev is not None]
+        return {"label": label, "kind": kind, "lines": lines, "evidence": found[:_MAX_EVIDENCE],
+                "more": more + max(len(found) - _MAX_EVIDENCE, 0), **extra,
+                "articles": sorted(self.article_ids[a] for a in articles if a in self.article_ids)}
+
+
+def _page_data(nx_graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """vis-network's node and edge lists and options, and the side panel's data."""
     big = nx_graph.number_of_nodes() > LAYOUT_THRESHOLD
     positions = _layout(nx_graph) if big else {}
     ids = {node: i for i, node in enumerate(nx_graph)}
-    info: dict[str, Any] = {"articles": nx_graph.graph.get("articles", {}), "nodes": [],
-                            "edges": []}
-    for node, data in nx_graph.nodes(data=True):
-        shape, colour, _ = KINDS[data["kind"]]
-        helper = data["kind"] in _HELPERS
-        vis: dict[str, Any] = {
-            "id": ids[node], "label": _short(data["label"]), "shape": shape, "color": colour,
-            "font": {"size": 11 if helper else 14},
-            "size": 7 if helper else round(min(10 + 4 * math.sqrt(data["support"]), 45), 1)}
-        if node in positions:
-            vis["x"], vis["y"] = positions[node]
-        net.nodes.append(vis)
-        incident = [*nx_graph.in_edges(node, data=True), *nx_graph.out_edges(node, data=True)]
-        evidence = [_panel_evidence(d["evidence"], _caption(nx_graph, u, v, d))
-                    for u, v, d in incident]
-        evidence += [_panel_evidence(ev, "mention") for ev in data["evidence"]]
-        facts = nx_graph.degree(node)
-        lines = [f"also written: {', '.join(data['aliases'])}"] if data["aliases"] else []
-        lines += [data["iri"]] if "iri" in data else []
-        lines.append(f"{facts} fact{'s' * (facts != 1)}" if helper else
-                     f"{data['mentions']} mentions, {facts} facts")
-        info["nodes"].append({"label": data["label"], "kind": data["kind"], "lines": lines,
-                              "evidence": evidence[:_MAX_EVIDENCE],
-                              "more": max(len(evidence) - _MAX_EVIDENCE, 0)})
+    panel = _Panel(nx_graph.graph.get("articles", {}))
+    vis_nodes: list[dict[str, Any]] = []
+    vis_edges: list[dict[str, Any]] = []
+    info_nodes: list[dict[str, Any]] = []
+    info_edges: list[dict[str, Any]] = []
     merged: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for u, v, data in nx_graph.edges(data=True):
         merged[(u, v, data["label"])].append(data)
     parallel: Counter[frozenset[str]] = Counter()
-    for (u, v, label), facts_ in merged.items():
-        kind, count = facts_[0]["kind"], len(facts_)
-        vis = {"id": len(net.edges), "from": ids[u], "to": ids[v], "color": EDGE_KINDS[kind][1],
+    touching: dict[str, list[int]] = defaultdict(list)
+    for (u, v, label), facts in merged.items():
+        kind, count = facts[0]["kind"], len(facts)
+        touching[u].append(len(vis_edges))
+        touching[v].append(len(vis_edges))
+        vis = {"id": len(vis_edges), "from": ids[u], "to": ids[v], "color": EDGE_KINDS[kind][1],
                "width": round(1 + math.log2(count), 2),
                "label": "" if nx_graph.nodes[v]["kind"] in ("Post", "Statement") else
                _short(label if count == 1 else f"{label} \u00d7{count}", 30)}
-        if parallel[frozenset((u, v))]:  # bend parallel edges apart instead of overlaying them
+        if kind in ("membership", "location"):
+            vis["dashes"] = True
+        if parallel[frozenset((u, v))] and not big:  # bend parallel edges apart
             vis["smooth"] = {"enabled": True, "type": "curvedCW",
                              "roundness": 0.2 * parallel[frozenset((u, v))]}
         parallel[frozenset((u, v))] += 1
-        net.edges.append(vis)
-        caption = _caption(nx_graph, u, v, facts_[0]) + (f" ({count} facts)" if count > 1 else "")
-        info["edges"].append({
-            "label": label, "kind": EDGE_KINDS[kind][0], "lines": [caption],
-            "evidence": [_panel_evidence(f["evidence"], f.get("quote"))
-                         for f in facts_[:_MAX_EVIDENCE]],
-            "more": max(count - _MAX_EVIDENCE, 0)})
-    options = json.loads(net.options.to_json())
-    options["interaction"].update(hover=True, tooltipDelay=300)
-    options["edges"] = {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                        "color": {"inherit": False},
-                        "smooth": {"enabled": True, "type": "continuous"},
-                        "font": {"size": 10, "align": "middle", "strokeWidth": 3}}
-    options["nodes"] = {"borderWidth": 1, "widthConstraint": {"maximum": 180}}
-    options["layout"] = {"randomSeed": _SEED, "improvedLayout": len(net.nodes) <= 150}
-    options["physics"] = {"enabled": False} if big else {
-        "enabled": True, "solver": "forceAtlas2Based",
-        "forceAtlas2Based": {"gravitationalConstant": -80, "springLength": 120,
-                             "avoidOverlap": 0.4},
-        "stabilization": {"enabled": True, "iterations": 400, "fit": True}}
-    net.options = options
-    return net, info
-
-
-_PAGE_JS = r"""(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("kg-data").textContent);
-  var info = data.info, panel = document.getElementById("kg-panel"), pinned = false;
-  var network = new vis.Network(document.getElementById("kg-net"),
-    {nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}, data.options);
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({physics: {enabled: false}});
-  });
-  function el(tag, text, cls) {  // text only ever goes through textContent
-    var e = document.createElement(tag);
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    if (cls) { e.className = cls; }
-    return e;
-  }
-  function add(parent, child) { parent.appendChild(child); return child; }
-  function evidence(ev) {
-    var box = el("div", null, "ev"), art = info.articles[ev.article] || {};
-    if (ev.what) { add(box, el("div", ev.what, "what")); }
-    var p = add(box, el("p", null, "sent"));
-    add(p, document.createTextNode(ev.pre)); add(p, el("mark", ev.hit));
-    add(p, document.createTextNode(ev.post));
-    var meta = add(box, el("div", null, "meta")), name = art.headline || art.id || ev.article;
-    if (art.url && /^https?:\/\//i.test(art.url)) {
-      var a = add(meta, el("a", name));
-      a.href = art.url; a.target = "_blank"; a.rel = "noopener noreferrer";
-    } else { add(meta, el("span", name)); }
-    add(meta, el("div", [art.id, art.date, ev.rule && "rule " + ev.rule,
-      ev.confidence && "confidence " + ev.confidence].filter(Boolean).join(" \u00b7 ")));
-    return box;
-  }
-  function show(item) {
-    panel.replaceChildren(el("h2", item.label), el("div", item.kind, "kind"));
-    item.lines.forEach(function (line) { add(panel, el("div", line, "line")); });
-    item.evidence.forEach(function (ev) { add(panel, evidence(ev)); });
-    if (item.more) { add(panel, el("div", "and " + item.more + " more", "meta")); }
-  }
-  function intro() {
-    panel.replaceChildren(el("p", "Hover over or click a node or an edge to see the " +
-      "sentences it comes from; click the background to unpin.", "meta"));
-  }
-  network.on("hoverNode", function (p) { if (!pinned) { show(info.nodes[p.node]); } });
-  network.on("hoverEdge", function (p) { if (!pinned) { show(info.edges[p.edge]); } });
-  network.on("click", function (p) {
-    pinned = p.nodes.length > 0 || p.edges.length > 0;
-    if (p.nodes.length) { show(info.nodes[p.nodes[0]]); }
-    else if (p.edges.length) { show(info.edges[p.edges[0]]); } else { intro(); }
-  });
-  intro();
-})();"""
-
-_PAGE = Template("""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="$csp">
-<title>$title</title>
-<style>$vis_css</style>
-<style>
-html,body{margin:0;height:100%;font:14px/1.4 system-ui,sans-serif;color:#222}
-body{display:flex;flex-direction:column} main{flex:1;display:flex;min-height:0}
-header{padding:6px 12px;border-bottom:1px solid #ddd} header h1{font-size:18px;margin:0}
-.legend span{margin-right:14px;white-space:nowrap} #kg-net{flex:1;min-width:0}
-#kg-panel{width:400px;overflow:auto;padding:8px 12px;border-left:1px solid #ddd;background:#fafafa}
-#kg-panel h2{font-size:16px;margin:4px 0} mark{background:#ffe066} .what{font-weight:600}
-.ev{margin:8px 0;padding:6px 8px;background:#fff;border:1px solid #e4e4e4;border-radius:4px}
-.meta,.kind,.line{color:#666;font-size:12px} #kg-panel *{overflow-wrap:anywhere} .sent{margin:4px 0}
-</style>
-</head>
-<body>
-<header><h1>$title</h1><div class="meta">$summary</div>
-<div class="legend" id="kg-legend">$legend</div></header>
-<main><div id="kg-net"></div><aside id="kg-panel"></aside></main>
-<script type="application/json" id="kg-data">$data</script>
-<script>$vis_js</script>
-<script>$page_js</script>
-</body>
-</html>
-""")
+        vis_edges.append(vis)
+        caption = _caption(nx_graph, u, v, facts[0]) + (f" ({count} facts)" if count > 1 else "")
+        sourced = [f for f in facts if f["evidence"]]
+        info_edges.append(panel.item(
+            label, EDGE_KINDS[kind][0], [caption],
+            [panel.evidence(f["evidence"], f.get("quote")) for f in sourced[:_MAX_EVIDENCE]],
+            {f["evidence"]["article"] for f in sourced},
+            more=max(len(sourced) - _MAX_EVIDENCE, 0), type=kind))
+    for node, data in nx_graph.nodes(data=True):
+        helper = data["kind"] in _HELPERS
+        vis = {"id": ids[node], "label": _short(data["label"]), "group": data["kind"]}
+        if not helper:
+            vis["size"] = round(min(10 + 4 * math.sqrt(data["support"]), 45), 1)
+        if node in positions:
+            vis["x"], vis["y"] = positions[node]
+        vis_nodes.append(vis)
+        facts_, n_articles = nx_graph.degree(node), len(data["articles"])
+        lines = [f"also written: {', '.join(data['aliases'])}"] if data["aliases"] else []
+        lines += [data["iri"]] if "iri" in data else []
+        lines.append(f"{facts_} fact{'s' * (facts_ != 1)}" if helper else
+                     f"{data['mentions']} mentions \u00b7 {facts_} facts \u00b7 {n_articles} "
+                     f"article{'s' * (n_articles != 1)}")
+        extra = {} if helper else {"aliases": data["aliases"], "support": data["support"]}
+        # The facts' sentences are the edges' (the page shows them from there), then mentions.
+        info_nodes.append(panel.item(
+            data["label"], data["kind"], lines,
+            [panel.evidence(ev, "mention") for ev in data["evidence"][:_MAX_EVIDENCE]],
+            set(data["articles"]), more=max(len(data["evidence"]) - _MAX_EVIDENCE, 0),
+            edges=touching[node], **extra))
+    groups: dict[str, dict[str, Any]] = {
+        kind: {"shape": shape, "color": {"background": colour, "border": "#555555",
+                                         "highlight": {"background": colour, "border": "#111111"}},
+               **({"font": {"size": 12}} if kind in _HELPERS else {})}
+        for kind, (shape, colour, _) in KINDS.items()}
+    groups["Unknown actor"]["size"] = 8
+    options = {
+        "groups": groups,
+        "nodes": {"borderWidth": 1, "widthConstraint": {"maximum": 180},
+                  "font": {"size": 15, "face": "system-ui, sans-serif", "strokeWidth": 4,
+                           "strokeColor": "#ffffff"}},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+                  "color": {"inherit": False}, "selectionWidth": 2,
+                  "smooth": {"enabled": not big, "type": "continuous"},
+                  "font": {"size": 11, "align": "middle", "strokeWidth": 4, "color": "#333333"}},
+        "interaction": {"hover": True, "tooltipDelay": 300, "hideEdgesOnDrag": big,
+                        "hideEdgesOnZoom": big},
+        "layout": {"randomSeed": _SEED, "improvedLayout": len(vis_nodes) <= 150},
+        "physics": {"enabled": False} if big else _PHYSICS,
+    }
+    info = {"articles": list(nx_graph.graph.get("articles", {}).values()),
+            "texts": list(panel.texts), "nodes": info_nodes, "edges": info_edges}
+    return {"nodes": vis_nodes, "edges": vis_edges, "info": info, "options": options,
+            "settle": _PHYSICS}
 
 
 @cache
-def _vis_asset(name: str) -> str:
-    """vis-network 9.1.2 as shipped inside pyvis (read in text mode: CRLF becomes LF)."""
-    return (resources.files("pyvis") / "templates/lib/vis-9.1.2" / name).read_text("utf-8")
+def _asset(package: str, name: str) -> str:
+    """A template of ours, or vis-network 9.1.2 as shipped inside pyvis (CRLF read as LF)."""
+    folder = "templates" if package == "kg" else "templates/lib/vis-9.1.2"
+    return (resources.files(package) / folder / name).read_text("utf-8")
 
 
 def _script_json(value: object) -> str:
     """JSON that cannot close its <script> element: <, > and & become \\u escapes."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))  # key order is fixed
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
@@ -473,17 +321,30 @@ def _sha256(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
 
 
-def to_html(graph: Dataset | Graph, *, title: str | None = None, focus: str | None = None,
-            depth: int = 2) -> str:
-    """Return the page for ``graph`` as a string, e.g. for a notebook.
+def _legend(nx_graph: nx.MultiDiGraph) -> str:
+    """Check boxes for the kinds of nodes and edges (fixed names: nothing from articles)."""
+    counts = Counter(d["kind"] for _, d in nx_graph.nodes(data=True))
+    edge_counts = Counter(d["kind"] for *_, d in nx_graph.edges(data=True))
+    box = ('<label><input type="checkbox" data-group="{}" data-kind="{}" checked>'
+           '<b style="color:{}">{}</b> {} ({})</label>')
+    legend = [box.format("node", kind, colour, glyph, kind, counts[kind])
+              for kind, (_, colour, glyph) in KINDS.items()
+              if kind not in ("Other", *_HELPERS) or counts[kind]]
+    legend.append('<span class="sep">|</span>')
+    legend += [box.format("edge", kind, colour, "\u2192", name, edge_counts[kind])
+               for kind, (name, colour) in EDGE_KINDS.items()
+               if kind in ("role", "statement", "action") or edge_counts[kind]]
+    return "\n".join(legend)
 
-    In Jupyter show it in an iframe, ``HTML(f'<iframe srcdoc="{html.escape(page)}" width="100%"
-    height="700"></iframe>')``: inserted straight into the notebook its styles would leak.
+
+def to_html(graph: Dataset | Graph | ox.Store, *, title: str | None = None,
+            focus: str | None = None, depth: int = 2) -> str:
+    """Return the page for ``graph`` as a string (``show`` puts it in a notebook).
 
     Args:
-        graph: a Dataset (all named graphs are drawn together) or a Graph.
+        graph: a Dataset (all named graphs are drawn together), a Graph or a pyoxigraph Store.
         title: the page heading; defaults to "newskg" and the focus.
-        focus: keep only the entity with this name or alias (any case) and its neighbourhood.
+        focus: keep only the entity with this name, alias (any case) or IRI and its neighbours.
         depth: how many hops around ``focus`` to keep.
 
     Raises:
@@ -491,50 +352,95 @@ def to_html(graph: Dataset | Graph, *, title: str | None = None, focus: str | No
     """
     nx_graph = to_networkx(graph)
     if focus is not None:
-        nx_graph = _select(nx_graph, focus, depth)
-    net, info = _network(nx_graph)
-    nodes, edges, _, _, _, options = net.get_network_data()
-    counts = Counter(d["kind"] for _, d in nx_graph.nodes(data=True))
-    legend = [f'<span><b style="color:{colour}">{glyph}</b> {kind} ({counts[kind]})</span>'
-              for kind, (_, colour, glyph) in KINDS.items()
-              if kind not in ("Other", *_HELPERS) or counts[kind]]
-    legend += [f'<span><b style="color:{colour}">\u2192</b> {name}</span>'
-               for name, colour in EDGE_KINDS.values()]
+        nx_graph = neighbourhood(nx_graph, focus, depth)
+    return _page(nx_graph, title=title, focus=focus, depth=depth)
+
+
+def _page(nx_graph: nx.MultiDiGraph, *, title: str | None = None, focus: str | None = None,
+          depth: int = 2) -> str:
+    """The page for a graph made by ``to_networkx``."""
+    data = _page_data(nx_graph)
     heading = title if title is not None else "newskg" + (f" \u2014 {focus}" if focus else "")
-    summary = f"{len(nodes)} nodes \u00b7 {len(edges)} edges" + (
+    n_articles = len(nx_graph.graph.get("articles", {}))
+    summary = (f"{len(data['nodes'])} nodes \u00b7 {len(data['edges'])} edges \u00b7 "
+               f"{n_articles} article{'s' * (n_articles != 1)}") + (
         f" \u00b7 {depth} hops around \u201c{focus}\u201d" if focus is not None else "")
-    vis_js = _vis_asset("vis-network.min.js")
-    csp = (f"default-src 'none'; script-src {_sha256(vis_js)} {_sha256(_PAGE_JS)}; "
-           "style-src 'unsafe-inline'; img-src data:")
-    return _PAGE.substitute(
+    vis_js, page_js = _asset("pyvis", "vis-network.min.js"), _asset("kg", "page.js")
+    csp = (f"default-src 'none'; script-src {_sha256(vis_js)} {_sha256(page_js)}; "
+           "style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'")
+    return Template(_asset("kg", "page.html")).substitute(
         csp=csp, title=html.escape(heading), summary=html.escape(summary),
-        legend="\n".join(legend), vis_css=_vis_asset("vis-network.css"), vis_js=vis_js,
-        page_js=_PAGE_JS, data=_script_json({"nodes": nodes, "edges": edges, "info": info,
-                                             "options": json.loads(options)}))
+        legend=_legend(nx_graph), vis_css=_asset("pyvis", "vis-network.css"), vis_js=vis_js,
+        page_css=_asset("kg", "page.css"), page_js=page_js, data=_script_json(data))
 
 
-def render_html(graph: Dataset | Graph, path: str | Path, *, title: str | None = None,
+def _write(path: Path, text: str, what: str) -> Path:
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)  # never leave half a file behind
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"{path}: cannot write the {what} ({exc.strerror}); check that the "
+                         "folder exists and is writable") from exc
+    return path
+
+
+def render_html(graph: Dataset | Graph | ox.Store, path: str | Path, *, title: str | None = None,
                 focus: str | None = None, depth: int = 2) -> Path:
     """Write the page for ``graph`` to ``path`` (one offline HTML file) and return the path.
 
     Args:
-        graph: a Dataset (all named graphs are drawn together) or a Graph.
+        graph: a Dataset (all named graphs are drawn together), a Graph or a pyoxigraph Store.
         path: where to write the page, e.g. ``out/graph.html``.
         title: the page heading; defaults to "newskg" and the focus.
-        focus: keep only the entity with this name or alias (any case) and its neighbourhood.
+        focus: keep only the entity with this name, alias (any case) or IRI and its neighbours.
         depth: how many hops around ``focus`` to keep.
 
     Raises:
         QueryError: ``focus`` names no entity of the graph.
         StoreError: the page cannot be written.
     """
-    path = Path(path)
-    page = to_html(graph, title=title, focus=focus, depth=depth)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(page, encoding="utf-8")
-        tmp.replace(path)  # never leave half a page behind
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot write the page ({exc.strerror}); check that the "
-                         "folder exists and is writable") from exc
-    return path
+    return _write(Path(path), to_html(graph, title=title, focus=focus, depth=depth), "page")
+
+
+@dataclass(frozen=True)
+class View:
+    """A rendered page that shows itself inline in Jupyter and VS Code notebooks.
+
+    The page goes into a sandboxed iframe's ``srcdoc`` (escaped): inserted straight into the
+    notebook its styles would leak, and VS Code shows raw pyvis output as an empty box.
+    """
+
+    html: str
+    height: int = 700
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" title="newskg graph" '
+                'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+                f'style="width:100%;height:{self.height}px;border:1px solid #ddd"></iframe>')
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page to ``path`` and return the path."""
+        return _write(Path(path), self.html, "page")
+
+
+def show(graph: Dataset | Graph | ox.Store | str | Path, *, focus: str | None = None,
+         depth: int = 2, title: str | None = None, height: int = 700) -> View:
+    """The interactive view of ``graph`` for a notebook: the last expression of a cell shows it.
+
+    Args:
+        graph: a graph, a pyoxigraph Store, or a graph file or directory written by ``kg build``.
+        focus, depth, title: as for ``to_html``.
+        height: the frame's height in pixels.
+
+    Examples:
+        >>> view = show(Dataset())
+        >>> view._repr_html_().startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+        True
+    """
+    if isinstance(graph, str | Path):
+        from kg.query import open_store
+
+        graph = open_store(graph)
+    return View(to_html(graph, title=title, focus=focus, depth=depth), height)

@@ -1,0 +1,358 @@
+"""Saved-query latency on the embedded pyoxigraph store at 10,000 articles, and against rdflib.
+
+The data: the articles of ``benchmarks/generate.py`` (seeded), turned into article graphs
+without spaCy from their ground truth (``kg.resolve.resolve``, then the quads of
+``kg.graph.to_graph``; ``generate.graph_quads`` makes the same quads ~4x faster and is
+checked against ``to_graph`` on the first articles, else ``to_graph`` itself is used). The
+N-Quads are cached in the temp folder, keyed by the code that makes them.
+
+Measured, each saved query in ``kg/queries/*.rq`` through ``kg.query.query`` (what
+``kg query --named`` runs: pyoxigraph, default graph as the union, rows turned into Python):
+
+1. at ``--articles`` (10,000) on the embedded store as ``kg query --store DIR`` opens it
+   (a store directory, read-only); target: median <= 100 ms each. A column at a tenth of
+   the size shows how each query grows with the store.
+2. side by side with rdflib's own engine (an in-memory ``Dataset``) on the same data, runs
+   alternating, at ``--rdflib-articles``. rdflib is slow here (one saved query takes ~15 s at
+   100 articles), so it runs on fewer articles than the store by default; each rdflib run is
+   stopped after ``--timeout`` seconds and then reported as "> timeout".
+
+usage: python benchmarks/bench_query.py [--quick] [--articles 10000] [--rdflib-articles 100]
+                                        [--runs 5] [--timeout 60] [--only NAME,...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
+
+import pyoxigraph as ox  # noqa: E402
+from generate import World, article, graph_quads, same_as_to_graph  # noqa: E402
+
+from kg.graph import graph_iri, quiet_rdflib, to_graph  # noqa: E402
+from kg.model import Article  # noqa: E402
+from kg.query import query, saved_queries  # noqa: E402
+from kg.resolve import resolve  # noqa: E402
+from kg.store import _n, _quads, connect  # noqa: E402 - _quads: rdflib graph -> quads
+
+TARGET_MS = 100.0
+#: The files whose code decides the generated quads: a change to any of them makes a new cache.
+SOURCES = ("benchmarks/generate.py", "kg/graph.py", "kg/resolve.py", "kg/vocab.py",
+           "kg/model.py", "kg/extract/data/given_names.txt")
+
+
+# ------------------------------------------------------------------ data
+def _cache_key(seed: int) -> str:
+    digest = hashlib.sha256(str(seed).encode())
+    for name in SOURCES:
+        path = ROOT / name
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:12]
+
+
+def article_nquads(sizes: list[int], *, seed: int = 0) -> dict[int, Path]:
+    """N-Quads files holding the graphs of the first ``size`` generated articles, per size.
+
+    One pass writes the largest; the smaller ones are copies of its beginning. Files are
+    cached in the temp folder (10,000 articles take a few minutes to make).
+    """
+    folder = Path(tempfile.gettempdir())
+    key = _cache_key(seed)
+    paths = {size: folder / f"newskg-bench-query-{size}-{key}.nq" for size in sizes}
+    if all(p.exists() for p in paths.values()):
+        return paths
+    world = World.make(seed)
+    problem = same_as_to_graph([resolve(article(world, i, seed)[1]) for i in range(5)])
+    if problem:
+        print(f"  graph_quads differs from to_graph ({problem}); using to_graph (slower)",
+              file=sys.stderr)
+
+    def quads(truth: Article) -> list[ox.Quad]:
+        if not problem:
+            return graph_quads(truth)
+        g = graph_iri(truth.id)
+        return _quads(to_graph(truth).graph(g), _n(g))
+
+    largest = max(sizes)
+    tmp = folder / f"newskg-bench-query-{largest}-{key}.tmp"
+    start = time.perf_counter()
+    with open(tmp, "wb") as out:
+        for i in range(largest):
+            ox.serialize(quads(resolve(article(world, i, seed)[1])), out, ox.RdfFormat.N_QUADS)
+            done = i + 1
+            if done in paths and done != largest:
+                out.flush()
+                shutil.copyfile(tmp, paths[done])
+            if done % 1000 == 0:
+                print(f"  generated {done:,} articles, {time.perf_counter() - start:.0f} s",
+                      file=sys.stderr)
+    tmp.replace(paths[largest])
+    return paths
+
+
+def embedded_store(nquads: Path, folder: Path) -> ox.Store:
+    """A store directory holding ``nquads``, opened read-only as ``kg query --store`` does."""
+    target = folder / "store"
+    folder.mkdir(parents=True, exist_ok=True)
+    db = connect(target, create=True)
+    db.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    db.flush()
+    del db
+    return connect(target, read_only=True)
+
+
+def memory_store(nquads: Path) -> ox.Store:
+    """An in-memory pyoxigraph store holding ``nquads``."""
+    store = ox.Store()
+    store.load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def rdflib_dataset(nquads: Path) -> Any:
+    from rdflib import Dataset
+
+    ds = Dataset()
+    with quiet_rdflib():
+        ds.parse(str(nquads), format="nquads")
+    return ds
+
+
+# ------------------------------------------------------------------ timing
+class Timeout(Exception):
+    """An rdflib run took longer than the time allowed."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt pure-Python work (rdflib's engine) after ``seconds``."""
+
+    def alarm(signum: int, frame: object) -> None:
+        raise Timeout
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run_ox(store: ox.Store, sparql: str) -> int:
+    """One saved query as ``kg query`` runs it; the number of rows."""
+    return len(query(store, sparql).rows)
+
+
+def run_rdflib(ds: Any, sparql: str) -> int:
+    with quiet_rdflib():
+        return len(list(ds.query(sparql)))
+
+
+def timed(work: Callable[[], int]) -> tuple[float, int]:
+    start = time.perf_counter()
+    rows = work()
+    return (time.perf_counter() - start) * 1000, rows
+
+
+def fmt(times: list[float], *, timed_out: float | None = None) -> str:
+    """Median and spread (min-max) in ms, and the run count when there were few."""
+    if timed_out is not None and not times:
+        return f"> {timed_out * 1000:,.0f} (stopped)"
+    med = statistics.median(times)
+    text = f"{med:,.1f}" if med < 100 else f"{med:,.0f}"
+    if len(times) > 1:
+        text += f" ({min(times):,.0f}\u2013{max(times):,.0f})"
+    return text + ("" if len(times) >= 3 else f" [{len(times)} run{'s' * (len(times) > 1)}]")
+
+
+def series(work: Callable[[], int], runs: int, *, budget: float) -> tuple[list[float], int]:
+    """At least ``min(3, runs)`` timings, up to ``runs`` while their sum stays under ``budget``."""
+    times: list[float] = []
+    rows = 0
+    while len(times) < runs and (len(times) < min(3, runs) or sum(times) / 1000 < budget):
+        ms, rows = timed(work)
+        times.append(ms)
+    return times, rows
+
+
+# ------------------------------------------------------------------ the two tables
+def at_scale(paths: dict[int, Path], size: int, small: int, names: dict[str, str], runs: int,
+             budget: float, workdir: Path) -> None:
+    """Table 1: every saved query on the embedded store at ``size`` (and ``small``) articles."""
+    t0 = time.perf_counter()
+    store = embedded_store(paths[size], workdir / "large")
+    load = time.perf_counter() - t0
+    small_store = embedded_store(paths[small], workdir / "small") if small else None
+    quads = len(store)
+    print(f"## Saved-query latency at {size:,} articles\n")
+    print(f"{size:,} generated articles, {quads:,} quads (one named graph per article), in the "
+          "embedded store: a store directory opened read-only, as `kg query --store DIR` "
+          f"opens it (bulk load: {load:.0f} s). Each saved query as `kg query --named` runs it "
+          "(`kg.query.query`: pyoxigraph, default graph as the union, every row turned into "
+          f"Python). Median of up to {runs} runs in ms (min\u2013max); at least {min(3, runs)}, "
+          f"more while a query's runs stay under {budget:.0f} s in all.\n")
+    head = ["saved query", "rows", f"{size:,} articles (ms)"]
+    if small_store is not None:
+        head += [f"{small:,} articles (ms)", f"growth \u00d7{size // small}"]
+    head += ["\u00b5s per row", f"target \u2264 {TARGET_MS:.0f} ms"]
+    print("| " + " | ".join(head) + " |")
+    print("|---|" + "---:|" * (len(head) - 2) + "---|")
+    met = 0
+    for name, sparql in names.items():
+        times, rows = series(lambda sparql=sparql: run_ox(store, sparql), runs, budget=budget)
+        med = statistics.median(times)
+        ok = med <= TARGET_MS
+        met += ok
+        cells = [f"`{name}`", f"{rows:,}", fmt(times)]
+        if small_store is not None:
+            s_times, _ = series(lambda sparql=sparql: run_ox(small_store, sparql), runs,
+                                budget=budget)
+            s = statistics.median(s_times)
+            cells += [fmt(s_times), f"{med / s:.1f}" if s > 0 else "-"]
+        cells += [f"{med * 1000 / rows:,.0f}" if rows else "-", "ok" if ok else "MISSED"]
+        print("| " + " | ".join(cells) + " |", flush=True)
+    print(f"\n{met} of {len(names)} saved queries meet the target at {size:,} articles.\n")
+
+
+def side_by_side(path: Path, size: int, names: dict[str, str], runs: int,
+                 timeout: float, budget: float) -> None:
+    """Table 2: pyoxigraph and rdflib on the same ``size`` articles, runs alternating."""
+    t0 = time.perf_counter()
+    memory = memory_store(path)
+    load_ox = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ds = rdflib_dataset(path)
+    load_rdflib = time.perf_counter() - t0
+    print(f"## Saved queries: pyoxigraph against rdflib, {size:,} articles\n")
+    print(f"Both in memory, the same {len(memory):,} quads; runs alternate between the "
+          f"engines. Median of up to {runs} runs in ms (min\u2013max); an rdflib run is "
+          f"stopped after {timeout:.0f} s. Loading: pyoxigraph {load_ox:.1f} s, rdflib "
+          f"{load_rdflib:.1f} s ({load_rdflib / max(load_ox, 1e-9):.0f}\u00d7).\n")
+    print("| saved query | rows | pyoxigraph (ms) | rdflib (ms) | ratio rdflib / pyoxigraph |")
+    print("|---|---:|---:|---:|---:|")
+    for name, sparql in names.items():
+        o_times: list[float] = []
+        r_times: list[float] = []
+        rows = r_rows = 0
+        stopped = False
+        while len(o_times) < runs:
+            ms, rows = timed(lambda sparql=sparql: run_ox(memory, sparql))
+            o_times.append(ms)
+            if not stopped:
+                try:
+                    with time_limit(timeout):
+                        ms, r_rows = timed(lambda sparql=sparql: run_rdflib(ds, sparql))
+                    r_times.append(ms)
+                except Timeout:
+                    stopped = True
+            if len(o_times) >= 3 and (stopped or sum(r_times) / 1000 > budget):
+                break
+        o = statistics.median(o_times)
+        if r_times:
+            r = statistics.median(r_times)
+            ratio = f"{r / o:,.0f}\u00d7" if r / o >= 10 else f"{r / o:.1f}\u00d7"
+            rdf = fmt(r_times)
+            if r_rows != rows:
+                rdf += f" ({r_rows:,} rows!)"
+        else:
+            ratio = f"> {timeout * 1000 / o:,.0f}\u00d7"
+            rdf = fmt([], timed_out=timeout)
+        print(f"| `{name}` | {rows:,} | {fmt(o_times)} | {rdf} | {ratio} |", flush=True)
+    print()
+
+
+def _variants(sparql: str) -> dict[str, str]:
+    """The query, counted inside the engine, its first page, without ORDER BY, and both."""
+    at = re.search(r"^SELECT\b", sparql, re.M)
+    assert at is not None, "saved queries are SELECT queries"
+    prologue, select = sparql[: at.start()], sparql[at.start():]
+    unordered = re.sub(r"^ORDER BY .*$", "", select, flags=re.M)
+    return {"as saved": sparql,
+            "counted in the engine": f"{prologue}SELECT (COUNT(*) AS ?n) {{ {select}\n}}",
+            "first 20 rows": f"{sparql}\nLIMIT 20",
+            "no ORDER BY": prologue + unordered,
+            "no ORDER BY, first 20": f"{prologue}{unordered}\nLIMIT 20"}
+
+
+def diagnose(path: Path, size: int, names: dict[str, str], runs: int, budget: float,
+             workdir: Path) -> None:
+    """Where a saved query's time goes: the engine, the rows handed to Python, the sort."""
+    store = embedded_store(path, workdir)
+    print(f"## Where the time goes, {size:,} articles (embedded store)\n")
+    print("Median ms of each saved query as saved; counted inside the engine (`SELECT "
+          "(COUNT(*) AS ?n) { query }`: the same joins, no rows to Python); its first 20 rows "
+          "(`LIMIT 20`); without `ORDER BY`; and the first 20 rows without it (rows can stream).\n")
+    labels = list(_variants(next(iter(names.values()))))
+    print("| saved query | rows | " + " | ".join(labels) + " |")
+    print("|---|---:|" + "---:|" * len(labels))
+    for name, sparql in names.items():
+        cells, rows = [], 0
+        for label, text in _variants(sparql).items():
+            times, got = series(lambda text=text: run_ox(store, text), runs, budget=budget)
+            rows = got if label == "as saved" else rows
+            cells.append(fmt(times))
+        print(f"| `{name}` | {rows:,} | " + " | ".join(cells) + " |", flush=True)
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="100 articles, rdflib on 20, 2 runs: checks the harness")
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--rdflib-articles", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="seconds after which an rdflib run is stopped")
+    parser.add_argument("--budget", type=float, default=30.0,
+                        help="seconds per query and table after which runs stop (min. 3)")
+    parser.add_argument("--only", help="comma-separated saved query names")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--diagnose", action="store_true",
+                        help="only show where each query's time goes (engine, rows, sort)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.articles, args.rdflib_articles, args.runs = 100, 20, 2
+        args.timeout, args.budget = 10.0, 5.0
+    names = {name: text for name, (_, text) in saved_queries().items()}
+    if args.only:
+        wanted = args.only.split(",")
+        unknown = set(wanted) - set(names)
+        if unknown:
+            parser.error(f"no saved query {', '.join(sorted(unknown))}")
+        names = {n: names[n] for n in wanted}
+    small = args.articles // 10 if args.articles >= 1000 else 0
+    sizes = sorted({args.articles, args.rdflib_articles} | ({small} if small else set()))
+    started = time.perf_counter()
+    if args.diagnose:
+        paths = article_nquads([args.articles], seed=args.seed)
+        with tempfile.TemporaryDirectory(prefix="bench-query-") as tmp:
+            diagnose(paths[args.articles], args.articles, names, min(args.runs, 3),
+                     args.budget, Path(tmp))
+        return 0
+    paths = article_nquads(sizes, seed=args.seed)
+    with tempfile.TemporaryDirectory(prefix="bench-query-") as tmp:
+        at_scale(paths, args.articles, small, names, args.runs, args.budget, Path(tmp))
+    side_by_side(paths[args.rdflib_articles], args.rdflib_articles, names, args.runs,
+                 args.timeout, args.budget)
+    print(f"Whole run {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""The benchmark suite runs (`make bench-quick`) and writes every table; how fast is not tested."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "bbc-news.jsonl"
+SECTIONS = {  # section heading -> a table header cell it must hold
+    "Build throughput against spaCy's nlp.pipe": "build / parse",
+    "Ingest cost per article by store size": "articles in store",
+    "Saved-query latency": "saved query",
+    "HTML page build": "nodes",
+    "Peak memory of each stage": "peak RSS (MiB)",
+}
+
+
+def _load_runner():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+runner = _load_runner()
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], str]:
+    """`python benchmarks/run.py --quick` once (with the real corpus when it is present)."""
+    out = tmp_path_factory.mktemp("bench") / "BENCHMARKS.md"
+    corpus = ["--corpus", str(CORPUS)] if CORPUS.is_file() else []
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick",
+                           "--out", str(out), *corpus],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    return proc, out.read_text(encoding="utf-8") if out.exists() else ""
+
+
+def _section(text: str, title: str) -> str:
+    found = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert found, f"no section '## {title}' in the report"
+    return found.group(1)
+
+
+@pytest.mark.slow
+def test_bench_quick_runs_every_bench(
+        quick: tuple[subprocess.CompletedProcess[str], str]) -> None:
+    proc, text = quick
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    runs = _section(text, "The runs")
+    for name in ("bench_extract", "bench_ingest", "bench_query", "bench_render", "bench_memory"):
+        rows = [line for line in runs.splitlines() if line.startswith(f"| `{name}` |")]
+        assert rows, f"{name} is missing from the runs table"
+        assert all("| ok |" in row for row in rows), rows
+
+
+@pytest.mark.slow
+def test_bench_quick_describes_the_machine(
+        quick: tuple[subprocess.CompletedProcess[str], str]) -> None:
+    machine = _section(quick[1], "Machine")
+    for what in ("date", "CPU", "memory", "Python", "spacy", "rdflib", "pyoxigraph", "pyshacl",
+                 "pyvis", "networkx"):
+        row = re.search(rf"^\| {what} \| (.+) \|$", machine, re.M)
+        assert row and row.group(1).strip() not in ("", "not installed"), what
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("title", list(SECTIONS))
+def test_bench_quick_writes_each_table(quick: tuple[subprocess.CompletedProcess[str], str],
+                                       title: str) -> None:
+    section = _section(quick[1], title)
+    headers = [line for line in section.splitlines()
+               if line.startswith("|") and SECTIONS[title] in line]
+    assert headers, f"no table with '{SECTIONS[title]}' under '{title}'"
+    assert "FAILED" not in section and "**failed**" not in section
+
+
+@pytest.mark.slow
+def test_bench_quick_shows_generated_and_real_throughput(
+        quick: tuple[subprocess.CompletedProcess[str], str]) -> None:
+    if not CORPUS.is_file():
+        pytest.skip(f"{CORPUS} is not here")
+    section = _section(quick[1], "Build throughput against spaCy's nlp.pipe")
+    assert re.search(r"^\| generated \| \d+ \|.*\*\*\d+\.\d+\*\* \|$", section, re.M)
+    assert re.search(r"^\| real: bbc-news\.jsonl \| \d+ \|.*\*\*\d+\.\d+\*\* \|$", section, re.M)
+
+
+@pytest.mark.slow
+def test_bench_quick_lists_targets(quick: tuple[subprocess.CompletedProcess[str], str]) -> None:
+    glance = _section(quick[1], "Targets at a glance")
+    for what in ("build / nlp.pipe", "ingest, article at", "saved-query median"):
+        assert what in glance
+
+
+def test_bench_failing_bench_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "bench_broken.py").write_text("raise SystemExit('the data is gone')\n")
+    monkeypatch.setattr(runner, "HERE", tmp_path)
+    outcome = runner.run_bench(runner.Bench("bench_broken", "Broken"), [], timeout=60)
+    assert outcome.status == "failed"
+    text = runner.report([outcome], quick=True, started=[], elapsed=1.0, argv=[])
+    assert "| `bench_broken` | - | **failed** |" in text
+    assert "the data is gone" in text
+
+
+def test_bench_hanging_bench_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "bench_slow.py").write_text("import time\ntime.sleep(60)\n")
+    monkeypatch.setattr(runner, "HERE", tmp_path)
+    outcome = runner.run_bench(runner.Bench("bench_slow", "Slow"), [], timeout=1)
+    assert outcome.status == "timed out"
+    assert outcome.seconds < 30
+
+
+def test_bench_missing_bench_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "HERE", tmp_path)
+    outcome = runner.run_bench(runner.Bench("bench_ingest", "Ingest"), [], timeout=60)
+    assert outcome.status == "skipped"
+    text = runner.report([outcome], quick=True, started=[], elapsed=1.0, argv=[])
+    assert "does not exist" in text
+
+
+def test_bench_bench_without_table_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "bench_quiet.py").write_text("print('nothing measured')\n")
+    monkeypatch.setattr(runner, "HERE", tmp_path)
+    outcome = runner.run_bench(runner.Bench("bench_quiet", "Quiet"), [], timeout=60)
+    assert outcome.status == "failed" and "no table" in outcome.notes[0]
