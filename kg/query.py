@@ -222,7 +222,8 @@ def _table(result: Result) -> str:
         table.add_column(v, overflow="fold")
     for row in result.rows:
         table.add_row(*(_short(t) for t in row))
-    console = Console(file=io.StringIO(), width=160, force_terminal=False, color_system=None)
+    console = Console(file=io.StringIO(), width=160, force_terminal=False, color_system=None,
+                      force_jupyter=False)  # in a notebook, return the text, do not display it
     console.print(table)
     console.print(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
     out = console.file.getvalue()  # type: ignore[attr-defined]
