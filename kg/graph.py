@@ -327,25 +327,18 @@ def validate_many(datasets: list[Dataset]) -> list[ValidationError | None]:
     Returns one entry per dataset: None if it conforms, else its own ValidationError (only
     when the batch fails are the graphs validated one by one to find which).
     """
-    if _engine() is not _pyshacl_validate():
-        out_fast: list[ValidationError | None] = []
-        for ds in datasets:  # the Rust engine has no fixed cost worth batching
-            try:
-                validate(ds)
-                out_fast.append(None)
-            except ValidationError as exc:
-                out_fast.append(exc)
-        return out_fast
-    union = Graph()
-    for prefix, ns in PREFIXES.items():
-        union.bind(prefix, ns)
-    for ds in datasets:
-        union.addN((s, p, o, union) for s, p, o, _ in ds.quads())
-    try:
-        validate(union)
-        return [None] * len(datasets)
-    except ValidationError:
-        pass
+    if _engine() is _pyshacl_validate():  # pySHACL: one run for all, paying its fixed cost once
+        union = Graph()
+        for prefix, ns in PREFIXES.items():
+            union.bind(prefix, ns)
+        for ds in datasets:
+            union.addN((s, p, o, union) for s, p, o, _ in ds.quads())
+        try:
+            validate(union)
+            return [None] * len(datasets)
+        except ValidationError:
+            pass  # find which graphs break the shapes, one by one
+    # the Rust engine has no fixed cost worth batching: validate each graph directly
     out: list[ValidationError | None] = []
     for ds in datasets:
         try:

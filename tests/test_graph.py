@@ -232,3 +232,23 @@ def test_graph_both_shacl_engines_reject_broken_graph(engine: str, monkeypatch) 
             validate(ds)
     finally:
         graph_mod._engine.cache_clear()
+
+
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_graph_validate_many_names_the_broken_graph(engine: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from conftest import make_article
+
+    from kg import graph as graph_mod
+    from kg.resolve import resolve
+
+    monkeypatch.setenv("NEWSKG_SHACL", "pyshacl" if engine == "pyshacl" else "")
+    graph_mod._engine.cache_clear()
+    try:
+        good, bad = (to_graph(resolve(make_article(i))) for i in ("a1", "a2"))
+        g = bad.graph(graph_iri("a2"))
+        g.remove((next(g.subjects(RDF.type, ORG.Membership)), ORG.member, None))
+        problems = graph_mod.validate_many([good, bad])
+        assert problems[0] is None
+        assert isinstance(problems[1], ValidationError)
+    finally:
+        graph_mod._engine.cache_clear()
