@@ -22,8 +22,8 @@ test: $(STAMP) $(CHROMIUM)  ## run the whole suite
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests
-	$(BIN)/mypy kg
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/mypy kg benchmarks
 
 CORPUS ?= $(wildcard ../shared/corpus/bbc-news.jsonl)
 BENCH  := $(BIN)/python benchmarks/run.py $(if $(CORPUS),--corpus $(CORPUS))

@@ -39,11 +39,12 @@ def articles_file(args: argparse.Namespace, folder: Path) -> Path:
                 dst.write(line)
         return out
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    import generate  # type: ignore[import-not-found]
+    import generate
 
+    world = generate.World.make(0)
     with open(out, "w", encoding="utf-8") as dst:
         for i in range(args.n):
-            doc, _ = generate.article(i)
+            doc, _ = generate.article(world, i, 0)
             dst.write(json.dumps(doc) + "\n")
     return out
 

@@ -25,6 +25,7 @@ import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -246,7 +247,7 @@ def article(world: World, i: int, seed: int = 0) -> tuple[dict[str, str], Articl
     rnd = random.Random(f"{seed}-{i}")
     day = dt.date(2018, 1, 1) + dt.timedelta(days=i // 8)
     weights = [1 / (k + 1) for k in range(len(world.people))]
-    cast = []
+    cast: list[Any] = []
     while len(cast) < 4:
         p = rnd.choices(world.people, weights)[0]
         if p not in cast and all(p.surname != q.surname for q in cast):

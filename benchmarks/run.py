@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import re
@@ -155,18 +154,18 @@ def generated_jsonl(path: Path, n: int) -> Path:
     """The first ``n`` seeded articles of ``generate.py``, one JSON object a line.
 
     ``bench_extract.py --corpus`` reads them like real articles, so generated and real texts
-    go through the very same code.
+    go through the very same code. Made in a subprocess: this process stays small, so the
+    peak memory that ``wait4`` reports for each bench is the bench's own (Linux carries a
+    parent's peak over into the children it forks).
     """
-    if path.exists():
-        return path
-    sys.path.insert(0, str(HERE))
-    import generate  # type: ignore[import-not-found]
-
-    world = generate.World.make(0)
-    with open(path, "w", encoding="utf-8") as out:
-        for i in range(n):
-            record, _ = generate.article(world, i, 0)
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if not path.exists():
+        code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import generate; "
+                "w = generate.World.make(0); "
+                "out = open(sys.argv[2], 'w', encoding='utf-8'); "
+                "[out.write(json.dumps(generate.article(w, i, 0)[0], ensure_ascii=False) + '\\n')"
+                " for i in range(int(sys.argv[3]))]; out.close()")
+        subprocess.run([sys.executable, "-c", code, str(HERE), str(path), str(n)], check=True,
+                       cwd=ROOT)
     return path
 
 
@@ -313,6 +312,7 @@ def glance_render(outcome: Outcome) -> list[tuple[str, str, str]]:
     for header, rows in _tables(outcome.stdout):
         nodes, target = _column(header, "nodes"), _column(header, "target")
         total, interactive = _column(header, "total (s)"), _column(header, "interactive")
+        page = _column(header, "page (s)")
         if nodes is None or target is None:
             continue
         for row in rows:
@@ -320,8 +320,12 @@ def glance_render(outcome: Outcome) -> list[tuple[str, str, str]]:
                 continue
             ok = row[target].startswith("ok")
             if total is not None and _number(row[nodes]) >= 5000:
-                out.append((f"HTML page build, {row[nodes]} nodes", "\u2264 2 s",
-                            f"{row[total]} s ({_verdict(ok)})"))
+                # the bench says which figure its verdict reads ("target: page")
+                judged = page if "page" in header[target] and page is not None else total
+                result = f"{header[judged].removesuffix(' (s)')} {row[judged]} s ({_verdict(ok)})"
+                if judged != total:
+                    result += f"; with reading the graph {row[total]} s"
+                out.append((f"HTML page build, {row[nodes]} nodes", "\u2264 2 s", result))
             elif interactive is not None:
                 out.append((f"{row[nodes]}-node page interactive in Chromium", "\u2264 3 s",
                             f"{row[interactive]} s ({_verdict(ok)})"))
@@ -451,11 +455,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int,
                         help="benches run at once (default 1; quick: 2, as it times nothing)")
     parser.add_argument("--timeout", type=float,
-                        help="seconds before a bench is stopped (default 1800; quick 300)")
+                        help="seconds before a bench is stopped (default 3600; quick 300)")
     args = parser.parse_args(argv)
     out = args.out or (ROOT / ("test-output/BENCHMARKS-quick.md" if args.quick
                                else "BENCHMARKS.md"))
-    timeout = args.timeout or (300.0 if args.quick else 1800.0)
+    timeout = args.timeout or (300.0 if args.quick else 3600.0)
     corpus = Path(args.corpus) if args.corpus else None
     if corpus is not None and not corpus.is_file():
         parser.error(f"--corpus {corpus}: no such file")

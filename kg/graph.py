@@ -395,9 +395,9 @@ class GraphWriter:
         """Append the graphs of ``ds``."""
         quads = to_oxigraph(ds)
         if self.format == "nquads":
-            self._file.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+            self._file.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
             return
-        data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
         self._file.write(b"\n" + b"\n".join(line for line in data.split(b"\n")
                                             if not line.startswith(b"@prefix ")))
 

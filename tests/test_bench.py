@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -21,7 +23,7 @@ SECTIONS = {  # section heading -> a table header cell it must hold
 }
 
 
-def _load_runner():  # type: ignore[no-untyped-def]
+def _load_runner() -> ModuleType:
     spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -30,7 +32,7 @@ def _load_runner():  # type: ignore[no-untyped-def]
     return module
 
 
-runner = _load_runner()
+runner: Any = _load_runner()  # benchmarks/ is not a package
 
 
 @pytest.fixture(scope="module")

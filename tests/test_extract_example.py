@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import EXAMPLE
 
 from kg.extract import extract
 from kg.ingest import read_articles
 from kg.model import Article, Span
 from kg.query import query, saved_query
-
-from conftest import EXAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +86,8 @@ def test_extract_example_roles(art: Article, person: str, title: str,
     ],
 )
 def test_extract_example_statements_by_zakir(art: Article, evidence: str) -> None:
-    speakers = {_name(art, s.speaker) for s in art.statements if evidence in s.evidence.sentence.text}
+    speakers = {_name(art, s.speaker) for s in art.statements
+                if evidence in s.evidence.sentence.text}
     assert speakers == {"Shohrat Zakir"}
 
 

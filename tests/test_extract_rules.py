@@ -178,7 +178,8 @@ def test_extract_statements_pronoun_after_unnamed_subject_skipped() -> None:
 
 
 def test_extract_statements_description_names_previous_subject() -> None:
-    art = run("Simon Ash has denied that his party is split. The Tory leader said the vote was free.")
+    art = run("Simon Ash has denied that his party is split. "
+              "The Tory leader said the vote was free.")
     assert [s for s, t in speakers(art) if t.startswith("The Tory")] == ["Simon Ash"]
     assert ("Simon Ash", "leader", "Conservative Party") in roles(art)
 
@@ -236,7 +237,8 @@ def test_extract_actions(text: str, expected: tuple[str | None, str, str | None]
         ("The party pledged to oppose the Casinos Bill.", (None, "reject", "Casinos Bill")),
     ],
 )
-def test_extract_actions_more_forms(text: str, expected: tuple[str | None, str, str | None]) -> None:
+def test_extract_actions_more_forms(text: str,
+                                    expected: tuple[str | None, str, str | None]) -> None:
     assert expected in actions(text)
 
 

@@ -1,4 +1,5 @@
-"""Coreference inside one article: pronouns of speakers and definite descriptions ("the chancellor")."""
+"""Coreference inside one article: speakers' pronouns and definite descriptions
+("the chancellor")."""
 
 from __future__ import annotations
 
@@ -220,7 +221,6 @@ class Coref:
         News ledes describe before they name: "The governor of X has defended ...", then
         "Shohrat Zakir, chairman of ..., said". Only the first sentence qualifies.
         """
-        doc = self.ctx.doc
         first = self.ctx.sents[0]
         if not (first.start <= tok.i < first.end) or tok.lower_ not in lex.TITLE_HEADS:
             return None

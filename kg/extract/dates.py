@@ -1,4 +1,5 @@
-"""Time expressions ("on Tuesday", "last week", "12 October 2018") resolved against the article date."""
+"""Time expressions ("on Tuesday", "last week", "12 October 2018") resolved against the
+article date."""
 
 from __future__ import annotations
 

@@ -483,16 +483,16 @@ def _looks_like_place(c: Cluster) -> bool:
 
 
 def _decide(c: Cluster) -> None:
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = {}
     for m in c.mentions:
-        votes[m.kind] += m.votes
+        votes[m.kind] = votes.get(m.kind, 0.0) + m.votes
     canonical = [m.canonical for m in c.mentions if m.canonical]
     if canonical:
         c.kind = "Organization"
         c.name = Counter(canonical).most_common(1)[0][0]
         c.subkind = next((m.subkind for m in c.mentions if m.subkind), None)
         return
-    c.kind = votes.most_common(1)[0][0]
+    c.kind = max(votes, key=votes.__getitem__)  # the first of equals, as Counter.most_common
     if any(_core(m) != _words(m.text) for m in c.mentions):
         c.kind = "Person"  # "Mr X" is a person whatever the model tagged
     elif c.kind != "Person" and votes[c.kind] <= 1.0 * len(c.mentions) and any(

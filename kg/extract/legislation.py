@@ -15,8 +15,9 @@ _CAP_HEADS = {"bill", "act", "treaty", "convention", "directive", "regulations",
               "charter", "law", "code", "order", "amendment", "protocol", "accord", "statute"}
 _NOT_PART = {"new", "controversial", "bad", "good", "strict", "stricter", "tough", "harsh",
              "unfair", "fair", "important", "key", "major", "total", "comprehensive", "full",
-             "partial", "out", "all", "wide-ranging", "landmark", "sweeping", "existing", "proposed", "planned", "current", "existing", "tough",
-             "tougher", "fresh", "so-called", "draft", "latest", "original", "flagship",
+             "partial", "out", "all", "wide-ranging", "landmark", "sweeping", "existing",
+             "proposed", "planned", "current", "tougher", "fresh", "so-called", "draft", "latest",
+             "original", "flagship",
              "government", "government's", "its", "his", "her", "their", "our", "this", "that",
              "the", "a", "an", "these", "those", "such", "same", "other", "any", "some", "which"}
 _GENERIC = {"bill", "act", "law", "legislation", "treaty", "measure", "directive", "regulation",
@@ -170,8 +171,7 @@ def find_laws(ctx: Context) -> list[LawMention]:
         before = [m for m in named if m.head < head.i]
         same = [m for m in before if m.name.split()[-1].lower() == head.lower_]
         after = [m for m in named if m.head > head.i]
-        target = (same or before or after[:1] or [None])[-1] if (same or before) else (
-            after[0] if after else None)
+        target = (same or before)[-1] if (same or before) else (after[0] if after else None)
         if target is not None:
             out.append(LawMention(head.i, head.i + 1, head.i, target.name))
     # "it is debated next Monday": "it" right after a law was named, as the object of an action
