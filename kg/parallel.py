@@ -1,0 +1,283 @@
+"""Extraction in N worker processes or on a Dask cluster, results back in input order.
+
+The per-article work (spaCy parse, rules, resolve, ``to_graph``, SHACL) runs where the
+articles are sent; one writer (the calling process) consumes the results in input order, so
+the output is the same whatever the number of workers:
+
+- ``kg build`` parses articles in ``nlp.pipe`` batches of ``BUILD_CHUNK``; a worker gets
+  exactly one such batch, so every article is parsed with the same neighbours as in one
+  process (spaCy's parse can depend on its batch);
+- ``kg ingest`` parses one article at a time anyway; a worker gets ``INGEST_CHUNK`` of them.
+
+Results travel as plain tuples of rdflib terms (pickled), failures as ``Failure`` records
+turned back into ``KGError``s by the writer; an article that fails, or a worker process that
+dies, is reported through ``on_error`` and the others are still written.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from rdflib import Dataset
+from rdflib.term import Node
+
+from kg import errors
+from kg.errors import KGError, WorkerError
+from kg.model import Article
+
+#: Articles per task for ``kg build``: the build's ``nlp.pipe`` batch (see module docstring).
+BUILD_CHUNK = 16
+#: Articles per task for ``kg ingest`` (each parsed alone): small, for balance and progress.
+INGEST_CHUNK = 2
+#: Seconds to wait for a cluster's scheduler before giving up.
+CONNECT_TIMEOUT = 5.0
+
+Quad = tuple[Node, Node, Node, Node]
+OnError = Callable[[KGError], None]
+
+
+class Progress(Protocol):
+    """What the writer tells a progress display (``kg.cli`` draws it with rich)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, *, ok: bool) -> None: ...
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An article that failed in a worker: the ``KGError`` subclass name and its message."""
+
+    kind: str
+    message: str
+
+    def to_error(self) -> KGError:
+        cls = getattr(errors, self.kind, None)
+        if not (isinstance(cls, type) and issubclass(cls, KGError)):
+            cls = WorkerError
+        return cls(self.message)
+
+
+Result = tuple[Article, list[Quad]] | Failure
+
+
+# ------------------------------------------------------------------ the worker side
+def extract_chunk(chunk: Sequence[Article], one_by_one: bool) -> list[Result]:
+    """Build the graphs of ``chunk`` in this process: one entry per article, in order.
+
+    Runs in a worker (a process of the pool, or a Dask worker); the spaCy model loads once
+    per process (``load_model`` is cached). Any error of one article is returned as its
+    ``Failure``; the others are still built.
+    """
+    from kg.pipeline import build_graphs
+
+    if one_by_one and len(chunk) > 1:
+        return [r for a in chunk for r in extract_chunk([a], True)]
+    fails: list[KGError] = []
+    try:
+        built = iter(list(build_graphs(chunk, on_error=fails.append)))
+    except Exception as exc:  # noqa: BLE001 - a bug in one article must not stop the rest
+        if len(chunk) > 1:  # find which article it is: build them one at a time
+            return [r for a in chunk for r in extract_chunk([a], True)]
+        return [Failure("WorkerError", f"{chunk[0].id}: extraction failed "
+                                       f"({type(exc).__name__}: {exc})")]
+    out: list[Result] = []
+    pair = next(built, None)
+    for article in chunk:  # build_graphs yields the articles that build, in input order
+        if pair is not None and pair[0].id == article.id:
+            out.append((pair[0], _quads(pair[1])))
+            pair = next(built, None)
+            continue
+        # build_graphs prefixes each message with the article's id
+        found = next((e for e in fails if str(e).startswith(f"{article.id}: ")), None)
+        if found is not None:
+            fails.remove(found)
+        out.append(Failure(type(found).__name__, str(found)) if found is not None
+                   else Failure("WorkerError", f"{article.id}: not built"))
+    return out
+
+
+def _quads(ds: Dataset) -> list[Quad]:
+    return [(s, p, o, g) for s, p, o, g in ds.quads()]  # type: ignore[misc]
+
+
+def _dataset(quads: list[Quad]) -> Dataset:
+    """The Dataset ``to_graph`` made, rebuilt in the writer from its quads, in their order."""
+    from kg.graph import new_dataset
+
+    ds = new_dataset()
+    graphs: dict[Node, Any] = {}
+    for s, p, o, g in quads:
+        graph = graphs.get(g)
+        if graph is None:
+            graph = graphs[g] = ds.graph(g)  # type: ignore[arg-type]
+        graph.add((s, p, o))
+    return ds
+
+
+def _load_model() -> None:
+    from kg.extract import load_model
+
+    load_model()
+
+
+# ------------------------------------------------------------------ the writer side
+def extracted(articles: Sequence[Article], *, on_error: OnError | None, one_by_one: bool,
+              workers: int = 1, cluster: str | None = None,
+              progress: Progress | None = None) -> Iterator[tuple[Article, Dataset]]:
+    """Yield each article that builds with its graph, in input order; report the others.
+
+    With ``workers`` 1 and no ``cluster`` this is ``build_graphs`` in this process (one
+    article per parse when ``one_by_one``). Otherwise the articles are built in ``workers``
+    processes, or on the Dask cluster at ``cluster`` (a scheduler address), and only the
+    writing happens here.
+
+    Raises:
+        ValueError: ``workers`` is below 1, or both ``workers`` > 1 and ``cluster`` are given.
+        WorkerError: the cluster cannot be reached or is lost during the run.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be 1 or more, not {workers}")
+    if cluster is not None and workers > 1:
+        raise ValueError("give workers or cluster, not both")
+
+    def report(exc: KGError) -> None:
+        if progress is not None:
+            progress.advance(ok=False)
+        if on_error is None:
+            raise exc
+        on_error(exc)
+
+    if progress is not None:
+        progress.start(len(articles))
+    if workers == 1 and cluster is None:
+        from kg.pipeline import build_graphs
+
+        groups = [[a] for a in articles] if one_by_one else [list(articles)]
+        for group in groups:
+            for pair in build_graphs(group, on_error=report):
+                if progress is not None:
+                    progress.advance(ok=True)
+                yield pair
+        return
+    size = INGEST_CHUNK if one_by_one else BUILD_CHUNK
+    chunks = [list(articles[i:i + size]) for i in range(0, len(articles), size)]
+    run = _on_cluster(cluster, chunks, one_by_one) if cluster is not None else _on_pool(
+        workers, chunks, one_by_one)
+    for result in run:
+        if isinstance(result, Failure):
+            report(result.to_error())
+            continue
+        article, quads = result
+        if progress is not None:
+            progress.advance(ok=True)
+        yield article, _dataset(quads)
+
+
+def _crashed(chunk: Sequence[Article], why: str) -> list[Result]:
+    return [Failure("WorkerError", f"{a.id}: {why}") for a in chunk]
+
+
+def _on_pool(workers: int, chunks: list[list[Article]], one_by_one: bool) -> Iterator[Result]:
+    """Results of ``chunks`` built by a pool of ``workers`` local processes, in order.
+
+    At most two tasks per worker are in flight, so memory stays bounded on long inputs. A
+    process that dies (killed, out of memory) breaks the pool: its tasks are tried once more
+    in a new pool, and reported as failed if they break that one too.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    # forkserver: workers fork from a clean server, not from this process and its threads
+    # (an open store, rdflib state); spawn where it is missing
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        # imported once in the server (spaCy's import is most of a worker's start-up); this
+        # also hands sys.path to the server. The model itself loads once per worker.
+        ctx.set_forkserver_preload(["kg.parallel", "kg.extract", "kg.pipeline"])
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_load_model)
+
+    pool = new_pool()
+    todo = deque(enumerate(chunks))
+    flight: deque[tuple[int, list[Article], Future[list[Result]], bool]] = deque()
+    try:
+        while todo or flight:
+            while todo and len(flight) < 2 * workers:
+                n, chunk = todo.popleft()
+                flight.append((n, chunk, pool.submit(extract_chunk, chunk, one_by_one), False))
+            n, chunk, future, retried = flight.popleft()
+            try:
+                yield from future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                again = [(n, chunk, retried)] + [(m, c, r) for m, c, _, r in flight]
+                flight.clear()
+                for m, c, r in again:
+                    if m == n and r:
+                        yield from _crashed(c, "a worker process died while building it")
+                        continue
+                    flight.append((m, c, pool.submit(extract_chunk, c, one_by_one), m == n))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def connect_cluster(address: str) -> Any:
+    """A Dask ``Client`` connected to the scheduler at ``address``.
+
+    Raises:
+        WorkerError: Dask distributed is not installed, or nothing answers at ``address``.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise WorkerError("--cluster needs Dask distributed: pip install 'newskg[cluster]'"
+                          ) from None
+    for name in ("distributed", "distributed.client", "distributed.comm"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)  # our error line says it all
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise WorkerError(f"cannot reach a Dask scheduler at {address} ({exc}); start one "
+                          "with 'dask scheduler' or check the address") from None
+
+
+def _on_cluster(address: str, chunks: list[list[Article]], one_by_one: bool,
+                ) -> Iterator[Result]:
+    """Results of ``chunks`` built on the Dask cluster at ``address``, in order.
+
+    The scheduler retries a task whose worker died (``distributed.scheduler.allowed-failures``)
+    and then gives it up: its articles are reported as failed, the others still come back.
+    """
+    from distributed import CancelledError, KilledWorker
+
+    client = connect_cluster(address)
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        todo = deque(chunks)
+        flight: deque[tuple[list[Article], Any]] = deque()
+        while todo or flight:
+            while todo and len(flight) < 2 * workers:
+                chunk = todo.popleft()
+                flight.append((chunk, client.submit(extract_chunk, chunk, one_by_one,
+                                                    pure=False)))
+            chunk, future = flight.popleft()
+            try:
+                yield from future.result()
+            except KilledWorker:
+                yield from _crashed(chunk, "its Dask worker died while building it")
+            except (CancelledError, OSError, TimeoutError) as exc:
+                raise WorkerError(f"lost the Dask cluster at {address} ({exc or type(exc)})"
+                                  ) from None
+            finally:
+                future.release()
+    finally:
+        client.close()
+
