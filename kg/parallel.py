@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -66,6 +66,8 @@ class Failure:
 
 
 Result = tuple[Article, list[Quad]] | Failure
+#: What a worker runs: ``extract_chunk`` or a function like it (importable by the workers).
+Task = Callable[[Sequence[Article], bool], list[Result]]
 
 
 # ------------------------------------------------------------------ the worker side
@@ -131,13 +133,14 @@ def _load_model() -> None:
 # ------------------------------------------------------------------ the writer side
 def extracted(articles: Sequence[Article], *, on_error: OnError | None, one_by_one: bool,
               workers: int = 1, cluster: str | None = None,
-              progress: Progress | None = None) -> Iterator[tuple[Article, Dataset]]:
+              progress: Progress | None = None, task: Task | None = None,
+              ) -> Iterator[tuple[Article, Dataset]]:
     """Yield each article that builds with its graph, in input order; report the others.
 
     With ``workers`` 1 and no ``cluster`` this is ``build_graphs`` in this process (one
     article per parse when ``one_by_one``). Otherwise the articles are built in ``workers``
     processes, or on the Dask cluster at ``cluster`` (a scheduler address), and only the
-    writing happens here.
+    writing happens here, with ``task`` (default ``extract_chunk``) run on each chunk.
 
     Raises:
         ValueError: ``workers`` is below 1, or both ``workers`` > 1 and ``cluster`` are given.
@@ -169,8 +172,9 @@ def extracted(articles: Sequence[Article], *, on_error: OnError | None, one_by_o
         return
     size = INGEST_CHUNK if one_by_one else BUILD_CHUNK
     chunks = [list(articles[i:i + size]) for i in range(0, len(articles), size)]
-    run = _on_cluster(cluster, chunks, one_by_one) if cluster is not None else _on_pool(
-        workers, chunks, one_by_one)
+    task = task or extract_chunk
+    run = (_on_cluster(cluster, chunks, one_by_one, task) if cluster is not None
+           else _on_pool(workers, chunks, one_by_one, task))
     for result in run:
         if isinstance(result, Failure):
             report(result.to_error())
@@ -185,12 +189,15 @@ def _crashed(chunk: Sequence[Article], why: str) -> list[Result]:
     return [Failure("WorkerError", f"{a.id}: {why}") for a in chunk]
 
 
-def _on_pool(workers: int, chunks: list[list[Article]], one_by_one: bool) -> Iterator[Result]:
+def _on_pool(workers: int, chunks: list[list[Article]], one_by_one: bool, task: Task,
+             ) -> Iterator[Result]:
     """Results of ``chunks`` built by a pool of ``workers`` local processes, in order.
 
     At most two tasks per worker are in flight, so memory stays bounded on long inputs. A
-    process that dies (killed, out of memory) breaks the pool: its tasks are tried once more
-    in a new pool, and reported as failed if they break that one too.
+    process that dies (killed, out of memory, a crash in native code) breaks the pool, and
+    which task killed it is unknown: the tasks in flight are run again in a new pool one at
+    a time, a chunk that kills its worker again is split into single articles, and a single
+    article that does is reported as failed. The others are still built.
     """
     methods = multiprocessing.get_all_start_methods()
     # forkserver: workers fork from a clean server, not from this process and its threads
@@ -205,26 +212,35 @@ def _on_pool(workers: int, chunks: list[list[Article]], one_by_one: bool) -> Ite
         return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_load_model)
 
     pool = new_pool()
-    todo = deque(enumerate(chunks))
-    flight: deque[tuple[int, list[Article], Future[list[Result]], bool]] = deque()
+    todo: deque[tuple[list[Article], bool]] = deque((c, one_by_one) for c in chunks)
+    flight: deque[tuple[list[Article], bool, Future[list[Result]]]] = deque()
+    careful = 0  # tasks still to run one at a time after a crash
     try:
         while todo or flight:
-            while todo and len(flight) < 2 * workers:
-                n, chunk = todo.popleft()
-                flight.append((n, chunk, pool.submit(extract_chunk, chunk, one_by_one), False))
-            n, chunk, future, retried = flight.popleft()
+            while todo and len(flight) < (1 if careful else 2 * workers):
+                chunk, by_one = todo.popleft()
+                flight.append((chunk, by_one, pool.submit(task, chunk, by_one)))
+            chunk, by_one, future = flight.popleft()
             try:
-                yield from future.result()
+                results = future.result()
             except BrokenProcessPool:
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = new_pool()
-                again = [(n, chunk, retried)] + [(m, c, r) for m, c, _, r in flight]
+                again = [(c, b) for c, b, _ in flight]
                 flight.clear()
-                for m, c, r in again:
-                    if m == n and r:
-                        yield from _crashed(c, "a worker process died while building it")
-                        continue
-                    flight.append((m, c, pool.submit(extract_chunk, c, one_by_one), m == n))
+                head: list[tuple[list[Article], bool]] = []
+                if not careful:  # any task in flight may have done it: retry them singly
+                    head, careful = [(chunk, by_one)], 1 + len(again)
+                elif len(chunk) > 1:  # this chunk did it: find the article
+                    head = [([a], True) for a in chunk]
+                    careful += len(chunk) - 1
+                else:
+                    yield from _crashed(chunk, "a worker process died while building it")
+                    careful -= 1
+                todo.extendleft(reversed(head + again))
+                continue
+            careful = max(0, careful - 1)
+            yield from results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -243,18 +259,19 @@ def connect_cluster(address: str) -> Any:
     for name in ("distributed", "distributed.client", "distributed.comm"):
         logging.getLogger(name).setLevel(logging.CRITICAL)  # our error line says it all
     try:
-        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as exc:
         raise WorkerError(f"cannot reach a Dask scheduler at {address} ({exc}); start one "
                           "with 'dask scheduler' or check the address") from None
 
 
-def _on_cluster(address: str, chunks: list[list[Article]], one_by_one: bool,
+def _on_cluster(address: str, chunks: list[list[Article]], one_by_one: bool, task: Task,
                 ) -> Iterator[Result]:
     """Results of ``chunks`` built on the Dask cluster at ``address``, in order.
 
     The scheduler retries a task whose worker died (``distributed.scheduler.allowed-failures``)
-    and then gives it up: its articles are reported as failed, the others still come back.
+    and then gives it up: its articles are run again one by one, and the one that kills its
+    worker is reported as failed; the others still come back.
     """
     from distributed import CancelledError, KilledWorker
 
@@ -266,12 +283,16 @@ def _on_cluster(address: str, chunks: list[list[Article]], one_by_one: bool,
         while todo or flight:
             while todo and len(flight) < 2 * workers:
                 chunk = todo.popleft()
-                flight.append((chunk, client.submit(extract_chunk, chunk, one_by_one,
+                flight.append((chunk, client.submit(task, chunk, one_by_one,
                                                     pure=False)))
             chunk, future = flight.popleft()
             try:
                 yield from future.result()
             except KilledWorker:
+                if len(chunk) > 1:  # find the article: run the chunk's articles singly
+                    flight.extendleft(reversed([
+                        ([a], client.submit(task, [a], True, pure=False)) for a in chunk]))
+                    continue
                 yield from _crashed(chunk, "its Dask worker died while building it")
             except (CancelledError, OSError, TimeoutError) as exc:
                 raise WorkerError(f"lost the Dask cluster at {address} ({exc or type(exc)})"
