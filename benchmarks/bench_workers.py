@@ -8,7 +8,7 @@ a 2-core machine that other work keeps busy, a second worker has little idle CPU
 figure is the median of --repeat runs with its spread; the ratio is throughput(2) /
 throughput(1). The outputs are checked to be byte-identical.
 
-usage: python benchmarks/bench_workers.py [--corpus ../shared/corpus/bbc-news.jsonl] [-n 64]
+usage: python benchmarks/bench_workers.py [--corpus ../shared/corpus/bbc-news.jsonl] [-n 128]
                                           [--repeat 3] [--quick]
 Without --corpus the articles come from benchmarks/generate.py (seeded).
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -86,12 +87,12 @@ def run(path: Path, out: Path, workers: int) -> tuple[float, float]:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus")
-    ap.add_argument("-n", type=int, default=64)
+    ap.add_argument("-n", type=int, default=128)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     if args.quick:
-        args.n, args.repeat = min(args.n, 2 * BUILD_CHUNK), 1
+        args.n, args.repeat = min(args.n, BUILD_CHUNK + 4), 1  # two tasks: both workers busy
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,7 +100,8 @@ def main() -> int:
         path = articles_file(args, folder)
         arts = list(read_articles([path]))
         words = sum(len(a.text.split()) for a in arts)
-        run(path, folder / "warm", 1)  # the model's files in the page cache, as for later runs
+        if not args.quick:
+            run(path, folder / "warm", 1)  # the model's files in the page cache for every run
         times: dict[int, list[float]] = {w: [] for w in WORKERS}
         busy: dict[int, list[float]] = {w: [] for w in WORKERS}
         for r in range(args.repeat):
@@ -112,7 +114,8 @@ def main() -> int:
         same = all((folder / f"out{w}" / "graph.trig").read_bytes()
                    == (folder / "out1" / "graph.trig").read_bytes() for w in WORKERS)
     load_end = os.getloadavg()[0]
-    source = "corpus" if args.corpus and Path(args.corpus).is_file() else "generated"
+    source = "corpus" if args.corpus and Path(args.corpus).is_file() and not re.match(
+        r"generated(-\d+)?\.jsonl$", Path(args.corpus).name) else "generated"
     print(f"## Throughput with worker processes ({len(arts)} {source} articles, {words:,} "
           f"words, median of {args.repeat}; wall time, {cores} cores)\n")
     print("| workers | seconds | spread | articles/s | machine CPU busy (all cores) |")

@@ -62,8 +62,8 @@ BENCHES = (
     Bench("bench_query", "Saved-query latency"),
     Bench("bench_render", "HTML page build"),
     Bench("bench_memory", "Peak memory of each stage"),
-    Bench("bench_workers", "Throughput with 1 and 2 worker processes", full=("-n", "64"),
-          quick=("--quick", "-n", "32"), corpus=True),
+    Bench("bench_workers", "Throughput with 1 and 2 worker processes", full=("-n", "128"),
+          quick=("--quick", "-n", "20"), corpus=True),
 )
 
 

@@ -29,7 +29,7 @@ from rdflib import Dataset
 from rdflib.term import Node
 
 from kg import errors
-from kg.errors import KGError, WorkerError
+from kg.errors import KGError, ModelNotFoundError, WorkerError
 from kg.model import Article
 
 #: Articles per task for ``kg build``: the build's ``nlp.pipe`` batch (see module docstring).
@@ -85,6 +85,8 @@ def extract_chunk(chunk: Sequence[Article], one_by_one: bool) -> list[Result]:
     fails: list[KGError] = []
     try:
         built = iter(list(build_graphs(chunk, on_error=fails.append)))
+    except ModelNotFoundError:
+        raise  # not the article's fault: the writer reports it once and stops
     except Exception as exc:  # noqa: BLE001 - a bug in one article must not stop the rest
         if len(chunk) > 1:  # find which article it is: build them one at a time
             return [r for a in chunk for r in extract_chunk([a], True)]
@@ -122,12 +124,6 @@ def _dataset(quads: list[Quad]) -> Dataset:
             graph = graphs[g] = ds.graph(g)  # type: ignore[arg-type]
         graph.add((s, p, o))
     return ds
-
-
-def _load_model() -> None:
-    from kg.extract import load_model
-
-    load_model()
 
 
 # ------------------------------------------------------------------ the writer side
@@ -204,12 +200,12 @@ def _on_pool(workers: int, chunks: list[list[Article]], one_by_one: bool, task: 
     # (an open store, rdflib state); spawn where it is missing
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
-        # imported once in the server (spaCy's import is most of a worker's start-up); this
-        # also hands sys.path to the server. The model itself loads once per worker.
-        ctx.set_forkserver_preload(["kg.parallel", "kg.extract", "kg.pipeline"])
+        # the server imports spaCy and loads the model once, and workers fork from it with
+        # the model loaded (this also hands sys.path to the server)
+        ctx.set_forkserver_preload(["kg.parallel", "kg.pipeline", "kg._forkserver"])
 
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_load_model)
+        return ProcessPoolExecutor(workers, mp_context=ctx)
 
     pool = new_pool()
     todo: deque[tuple[list[Article], bool]] = deque((c, one_by_one) for c in chunks)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
 import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import ROOT, run_kg
+from conftest import KG, ROOT, run_kg
 from parallel_faults import BUG, CRASH, INVALID, faulty_chunk
 
 from kg.errors import KGError, ValidationError, WorkerError
@@ -84,6 +87,17 @@ def test_parallel_build_two_workers_byte_identical(tmp_path: Path, inputs: list[
     assert "built 22 article(s)" in result.stderr
     assert "articles/s" not in result.stderr  # no progress bar when stderr is not a terminal
     _same_files(one_process, tmp_path)
+
+
+def test_parallel_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    path = write_articles(tmp_path, 4)
+    env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "120"}  # rich: stderr is a terminal
+    result = subprocess.run([str(KG), "build", str(path), "--out", str(tmp_path / "out"),
+                             "--no-html"], capture_output=True, text=True, env=env,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    plain = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", result.stderr)
+    assert re.search(r"extracting .* 4/4 [\d.]+ articles/s", plain), plain
 
 
 def _store_quads(store: Path) -> list[str]:
