@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -205,7 +206,7 @@ def _on_pool(workers: int, chunks: list[list[Article]], one_by_one: bool, task: 
         ctx.set_forkserver_preload(["kg.parallel", "kg.pipeline", "kg._forkserver"])
 
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=ctx)
+        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_ignore_sigint)
 
     pool = new_pool()
     todo: deque[tuple[list[Article], bool]] = deque((c, one_by_one) for c in chunks)
@@ -237,8 +238,18 @@ def _on_pool(workers: int, chunks: list[list[Article]], one_by_one: bool, task: 
                 continue
             careful = max(0, careful - 1)
             yield from results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # Ctrl-C, or the writer stopped (--strict): stop the workers now
+        for process in dict(pool._processes or {}).values():  # no public way to stop them
+            if process.is_alive():
+                process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _ignore_sigint() -> None:
+    """Ctrl-C reaches the whole process group; the writer alone handles it (and stops us)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def connect_cluster(address: str) -> Any:
