@@ -21,7 +21,7 @@ import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -182,8 +182,53 @@ def extracted(articles: Sequence[Article], *, on_error: OnError | None, one_by_o
         yield article, _dataset(quads)
 
 
-def _crashed(chunk: Sequence[Article], why: str) -> list[Result]:
-    return [Failure("WorkerError", f"{a.id}: {why}") for a in chunk]
+class _Crashed(Exception):
+    """A task's worker died (the pool broke, or Dask gave the task up as ``KilledWorker``)."""
+
+
+Waiting = tuple[Callable[[], list[Result]], Callable[[], object]]  # (wait, cancel) a task
+
+
+def _in_order(submit: Callable[[list[Article], bool], Waiting],
+              chunks: list[list[Article]], one_by_one: bool, *, limit: int, why: str,
+              ) -> Iterator[Result]:
+    """Run ``chunks`` through ``submit`` (at most ``limit`` in flight) and yield the results
+    in input order, finding the article that kills its worker.
+
+    ``submit`` starts a task and returns a function that waits for its results (raising
+    ``_Crashed`` if the task's worker died) and one that cancels it. Which task killed a
+    worker is not known when several run at once, so after a crash the tasks in flight run
+    again one at a time; a chunk that kills its worker then is split into single articles,
+    and a single article that does is reported as failed (``why``). The others are built.
+    """
+    todo: deque[tuple[list[Article], bool]] = deque((c, one_by_one) for c in chunks)
+    flight: deque[tuple[list[Article], bool, Waiting]] = deque()
+    careful = 0  # tasks still to run one at a time after a crash
+    while todo or flight:
+        while todo and len(flight) < (1 if careful else limit):
+            chunk, by_one = todo.popleft()
+            flight.append((chunk, by_one, submit(chunk, by_one)))
+        chunk, by_one, (wait, _) = flight.popleft()
+        try:
+            results = wait()
+        except _Crashed:
+            again = [(c, b) for c, b, _ in flight]
+            for _, _, (_, cancel) in flight:
+                cancel()  # and run again below
+            flight.clear()
+            head: list[tuple[list[Article], bool]] = []
+            if not careful:  # any task in flight may have done it
+                head, careful = [(chunk, by_one)], 1 + len(again)
+            elif len(chunk) > 1:  # this chunk did it: find the article
+                head = [([a], True) for a in chunk]
+                careful += len(chunk) - 1
+            else:
+                yield Failure("WorkerError", f"{chunk[0].id}: {why}")
+                careful -= 1
+            todo.extendleft(reversed(head + again))
+            continue
+        careful = max(0, careful - 1)
+        yield from results
 
 
 def _on_pool(workers: int, chunks: list[list[Article]], one_by_one: bool, task: Task,
@@ -191,10 +236,8 @@ def _on_pool(workers: int, chunks: list[list[Article]], one_by_one: bool, task: 
     """Results of ``chunks`` built by a pool of ``workers`` local processes, in order.
 
     At most two tasks per worker are in flight, so memory stays bounded on long inputs. A
-    process that dies (killed, out of memory, a crash in native code) breaks the pool, and
-    which task killed it is unknown: the tasks in flight are run again in a new pool one at
-    a time, a chunk that kills its worker again is split into single articles, and a single
-    article that does is reported as failed. The others are still built.
+    process that dies (killed, out of memory, a crash in native code) breaks the pool: a new
+    one takes over and ``_in_order`` finds the article.
     """
     methods = multiprocessing.get_all_start_methods()
     # forkserver: workers fork from a clean server, not from this process and its threads
@@ -209,35 +252,24 @@ def _on_pool(workers: int, chunks: list[list[Article]], one_by_one: bool, task: 
         return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_ignore_sigint)
 
     pool = new_pool()
-    todo: deque[tuple[list[Article], bool]] = deque((c, one_by_one) for c in chunks)
-    flight: deque[tuple[list[Article], bool, Future[list[Result]]]] = deque()
-    careful = 0  # tasks still to run one at a time after a crash
-    try:
-        while todo or flight:
-            while todo and len(flight) < (1 if careful else 2 * workers):
-                chunk, by_one = todo.popleft()
-                flight.append((chunk, by_one, pool.submit(task, chunk, by_one)))
-            chunk, by_one, future = flight.popleft()
+
+    def submit(chunk: list[Article], by_one: bool) -> Waiting:
+        future = pool.submit(task, chunk, by_one)
+
+        def wait() -> list[Result]:
+            nonlocal pool
             try:
-                results = future.result()
-            except BrokenProcessPool:
+                return future.result()
+            except BrokenProcessPool:  # every task of the pool is lost: start a new one
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = new_pool()
-                again = [(c, b) for c, b, _ in flight]
-                flight.clear()
-                head: list[tuple[list[Article], bool]] = []
-                if not careful:  # any task in flight may have done it: retry them singly
-                    head, careful = [(chunk, by_one)], 1 + len(again)
-                elif len(chunk) > 1:  # this chunk did it: find the article
-                    head = [([a], True) for a in chunk]
-                    careful += len(chunk) - 1
-                else:
-                    yield from _crashed(chunk, "a worker process died while building it")
-                    careful -= 1
-                todo.extendleft(reversed(head + again))
-                continue
-            careful = max(0, careful - 1)
-            yield from results
+                raise _Crashed() from None
+
+        return wait, future.cancel
+
+    try:
+        yield from _in_order(submit, chunks, one_by_one, limit=2 * workers,
+                             why="a worker process died while building it")
     except BaseException:  # Ctrl-C, or the writer stopped (--strict): stop the workers now
         for process in dict(pool._processes or {}).values():  # no public way to stop them
             if process.is_alive():
@@ -266,7 +298,8 @@ def connect_cluster(address: str) -> Any:
     for name in ("distributed", "distributed.client", "distributed.comm"):
         logging.getLogger(name).setLevel(logging.CRITICAL)  # our error line says it all
     try:
-        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)  # type: ignore[no-untyped-call]
+        return Client(address, timeout=CONNECT_TIMEOUT,  # type: ignore[no-untyped-call]
+                      set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise WorkerError(f"cannot reach a Dask scheduler at {address} ({exc}); start one "
                           "with 'dask scheduler' or check the address") from None
@@ -277,35 +310,31 @@ def _on_cluster(address: str, chunks: list[list[Article]], one_by_one: bool, tas
     """Results of ``chunks`` built on the Dask cluster at ``address``, in order.
 
     The scheduler retries a task whose worker died (``distributed.scheduler.allowed-failures``)
-    and then gives it up: its articles are run again one by one, and the one that kills its
-    worker is reported as failed; the others still come back.
+    and then gives it up as ``KilledWorker``; ``_in_order`` then finds the article.
     """
     from distributed import CancelledError, KilledWorker
 
     client = connect_cluster(address)
-    try:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        todo = deque(chunks)
-        flight: deque[tuple[list[Article], Any]] = deque()
-        while todo or flight:
-            while todo and len(flight) < 2 * workers:
-                chunk = todo.popleft()
-                flight.append((chunk, client.submit(task, chunk, one_by_one,
-                                                    pure=False)))
-            chunk, future = flight.popleft()
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+
+    def submit(chunk: list[Article], by_one: bool) -> Waiting:
+        future = client.submit(task, chunk, by_one, pure=False)
+
+        def wait() -> list[Result]:
             try:
-                yield from future.result()
+                return future.result()  # type: ignore[no-any-return]
             except KilledWorker:
-                if len(chunk) > 1:  # find the article: run the chunk's articles singly
-                    flight.extendleft(reversed([
-                        ([a], client.submit(task, [a], True, pure=False)) for a in chunk]))
-                    continue
-                yield from _crashed(chunk, "its Dask worker died while building it")
+                raise _Crashed() from None
             except (CancelledError, OSError, TimeoutError) as exc:
                 raise WorkerError(f"lost the Dask cluster at {address} ({exc or type(exc)})"
                                   ) from None
             finally:
                 future.release()
+
+        return wait, future.cancel
+
+    try:
+        yield from _in_order(submit, chunks, one_by_one, limit=2 * workers,
+                             why="its Dask worker died while building it")
     finally:
         client.close()
-
