@@ -62,6 +62,8 @@ BENCHES = (
     Bench("bench_query", "Saved-query latency"),
     Bench("bench_render", "HTML page build"),
     Bench("bench_memory", "Peak memory of each stage"),
+    Bench("bench_workers", "Throughput with 1 and 2 worker processes", full=("-n", "128"),
+          quick=("--quick", "-n", "20"), corpus=True),
 )
 
 
@@ -87,7 +89,7 @@ def run_bench(bench: Bench, args: list[str], *, timeout: float, label: str = "")
     script = HERE / f"{bench.name}.py"
     command = [sys.executable, str(script), *args]
     shown = ["python", f"benchmarks/{script.name}",
-             *(GENERATED if a.endswith("/generated.jsonl") else a for a in args)]
+             *(GENERATED if re.search(r"/generated(-\d+)?\.jsonl$", a) else a for a in args)]
     outcome = Outcome(bench, shown, label)
     if not script.exists():
         outcome.status = "skipped"
@@ -307,6 +309,18 @@ def glance_query(outcome: Outcome) -> list[tuple[str, str, str]]:
              "\u2264 100 ms each", f"{met} of {total} met{slowest}")]
 
 
+def glance_workers(outcome: Outcome) -> list[tuple[str, str, str]]:
+    for header, rows in _tables(outcome.stdout):
+        busy = _column(header, "machine CPU busy")
+        for row in rows:
+            if row[0].startswith("ratio 2 workers"):
+                loads = [r[busy] for r in rows if busy is not None and len(r) > busy and r[busy]]
+                return [(f"build throughput, 2 workers / 1 ({outcome.label or 'generated'})",
+                         "none set (#6)",
+                         f"{_number(row[1]):.2f}x; machine CPU busy {' / '.join(loads)}")]
+    return []
+
+
 def glance_render(outcome: Outcome) -> list[tuple[str, str, str]]:
     out = []
     for header, rows in _tables(outcome.stdout):
@@ -339,6 +353,7 @@ def _verdict(ok: bool) -> str:
 GLANCE: dict[str, Callable[[Outcome], list[tuple[str, str, str]]]] = {
     "bench_extract": glance_extract, "bench_ingest": glance_ingest,
     "bench_query": glance_query, "bench_render": glance_render,
+    "bench_workers": glance_workers,
 }
 
 
@@ -471,7 +486,8 @@ def main(argv: list[str] | None = None) -> int:
         for bench in discover(set(args.only.split(",")) if args.only else None):
             base = list(bench.quick if args.quick else bench.full)
             if bench.corpus:
-                generated = generated_jsonl(Path(tmp) / "generated.jsonl", _n(base))
+                generated = generated_jsonl(Path(tmp) / f"generated-{_n(base)}.jsonl",
+                                            _n(base))
                 plan.append((bench, [*base, "--corpus", str(generated)], "generated"))
                 if corpus is not None:
                     plan.append((bench, [*base, "--corpus", str(corpus.resolve())],

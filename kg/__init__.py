@@ -19,6 +19,7 @@ from kg.errors import (
     QueryError,
     StoreError,
     ValidationError,
+    WorkerError,
 )
 from kg.graph import read_graph, to_graph, validate, write_graph
 from kg.ingest import read_articles
@@ -50,7 +51,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Article", "BuildReport", "Entity", "Evidence", "IngestError", "KGError",
     "LegislativeAction", "ModelNotFoundError", "QueryError", "Result", "Role", "Span",
-    "Statement", "StoreError", "TimeRef", "ValidationError", "__version__", "build",
+    "Statement", "StoreError", "TimeRef", "ValidationError", "WorkerError", "__version__",
+    "build",
     "build_graphs", "export_graph", "format_result", "query", "read_articles", "read_graph",
     "render_html", "resolve", "saved_queries", "show", "to_graph", "to_networkx", "validate",
     "write_graph",

@@ -5,7 +5,9 @@
     ├── ModelNotFoundError   the pinned spaCy pipeline is not installed
     ├── ValidationError      a built graph breaks the SHACL shapes
     ├── QueryError           bad SPARQL, unknown saved query, unreadable graph
-    └── StoreError           a graph file or store cannot be read or written
+    ├── StoreError           a graph file or store cannot be read or written
+    └── WorkerError          an article failed in a worker process or on a cluster, or the
+                             cluster cannot be reached
 """
 
 from __future__ import annotations
@@ -33,3 +35,7 @@ class QueryError(KGError):
 
 class StoreError(KGError):
     """A graph or store cannot be read or written."""
+
+
+class WorkerError(KGError):
+    """Parallel extraction failed: a worker died on an article, or no cluster answers."""

@@ -20,6 +20,7 @@ SECTIONS = {  # section heading -> a table header cell it must hold
     "Saved-query latency": "saved query",
     "HTML page build": "nodes",
     "Peak memory of each stage": "peak RSS (MiB)",
+    "Throughput with 1 and 2 worker processes": "machine CPU busy",
 }
 
 
@@ -58,7 +59,8 @@ def test_bench_quick_runs_every_bench(
     proc, text = quick
     assert proc.returncode == 0, proc.stderr[-3000:]
     runs = _section(text, "The runs")
-    for name in ("bench_extract", "bench_ingest", "bench_query", "bench_render", "bench_memory"):
+    for name in ("bench_extract", "bench_ingest", "bench_query", "bench_render", "bench_memory",
+                 "bench_workers"):
         rows = [line for line in runs.splitlines() if line.startswith(f"| `{name}` |")]
         assert rows, f"{name} is missing from the runs table"
         assert all("| ok |" in row for row in rows), rows
@@ -98,7 +100,8 @@ def test_bench_quick_shows_generated_and_real_throughput(
 @pytest.mark.slow
 def test_bench_quick_lists_targets(quick: tuple[subprocess.CompletedProcess[str], str]) -> None:
     glance = _section(quick[1], "Targets at a glance")
-    for what in ("build / nlp.pipe", "ingest, article at", "saved-query median"):
+    for what in ("build / nlp.pipe", "ingest, article at", "saved-query median",
+                 "build throughput, 2 workers / 1"):
         assert what in glance
 
 
