@@ -61,6 +61,7 @@ from kg.merge import (
     normalize_title,
     resolve_entities,
 )
+from kg.remote import RemoteStore, is_remote
 from kg.store_changes import ArticleChange, _conflicts, _facts_of, _Plan
 from kg.store_index import (
     _ACTIVE,
@@ -111,12 +112,15 @@ FORMAT_VERSION = 1
 FLUSH_EVERY = 100
 # ------------------------------------------------------------------ opening
 def is_store(path: str | Path) -> bool:
-    """Whether ``path`` is a store directory (it holds the marker file)."""
-    return (Path(path) / MARKER).is_file()
+    """Whether ``path`` is a store: a directory holding the marker file, or a server URL."""
+    return is_remote(path) or (Path(path) / MARKER).is_file()
 
 
-def connect(path: str | Path, *, create: bool = False, read_only: bool = False) -> ox.Store:
-    """Open the store in directory ``path``.
+def connect(path: str | Path, *, create: bool = False, read_only: bool = False) -> Backend:
+    """Open the store in directory ``path``, or on the SPARQL server at URL ``path``.
+
+    A URL (``http://HOST:PORT``) gives a ``kg.remote.RemoteStore`` configured by the
+    ``NEWSKG_STORE_*`` environment variables, checked to answer before it is returned.
 
     Only one process may open a store for writing; ``read_only`` opens a snapshot that other
     processes may read while one writes (pyoxigraph calls concurrent writing "undefined" for
@@ -132,6 +136,10 @@ def connect(path: str | Path, *, create: bool = False, read_only: bool = False) 
             marker of another format version, a corrupt store, or a store another process
             holds for writing.
     """
+    if is_remote(path):
+        remote = RemoteStore.from_env(str(path), read_only=read_only)
+        remote.ping()
+        return remote
     path = Path(path)
     marker = path / MARKER
     if not path.exists():

@@ -132,7 +132,7 @@ def _conflicts(store: Backend, plan: _Plan) -> Iterator[str]:
                           if facts is not None and facts.labels else iri)
         return names[iri]
 
-    def rows(db: ox.Store, sparql: str) -> ox.QuerySolutions:
+    def rows(db: Backend, sparql: str) -> ox.QuerySolutions:
         solutions = db.query(sparql, prefixes=PREFIXES)
         assert isinstance(solutions, ox.QuerySolutions)
         return solutions
