@@ -141,6 +141,17 @@ class RemoteStore:
         """Close the HTTP connections."""
         self._client.close()
 
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # a store is dropped like a pyoxigraph.Store: close its sockets
+        client = getattr(self, "_client", None)
+        if client is not None:
+            client.close()
+
     # ------------------------------------------------------------------ HTTP
     def _send(self, method: str, url: str, *, what: str, data: dict[str, str] | None = None,
               params: dict[str, str] | None = None, accept: str | None = None,

@@ -40,6 +40,8 @@ class Server:
     url: str
     env: dict[str, str] = field(default_factory=dict)
     workdir: Path | None = None
+    #: what the tests left in it ("story": the story, unchanged)
+    state: str = ""
 
     def stop(self) -> None:
         """Stop the server by its PID and wait for it (SIGTERM, then SIGKILL)."""
