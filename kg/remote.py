@@ -114,6 +114,7 @@ class RemoteStore:
         auth = _ChallengeAuth(user, password or "") if user is not None else None
         self._client = httpx.Client(auth=auth, timeout=timeout, follow_redirects=False)
         self._graphs: dict[str, ox.Store] = {}  # article graphs read since the last write
+        self.dialect: str | None = None  # "virtuoso" or "" once a response has said
 
     @classmethod
     def from_env(cls, url: str, *, read_only: bool = False) -> RemoteStore:
@@ -185,6 +186,9 @@ class RemoteStore:
 
     def _check(self, response: httpx.Response, url: str, *, what: str,
                ok404: bool) -> httpx.Response:
+        if self.dialect is None:
+            server = response.headers.get("server", "").lower()
+            self.dialect = "virtuoso" if server.startswith("virtuoso") else ""
         status = response.status_code
         if status < 300 or (ok404 and status == 404):
             return response
@@ -241,6 +245,13 @@ class RemoteStore:
         if self.read_only:
             raise OSError("the store is opened read-only")
         self._graphs.clear()
+        if self.dialect is None:
+            self.ping()
+        if self.dialect == "virtuoso":
+            # without it, Virtuoso compiles every constant of INSERT DATA into SQL text:
+            # 1,000 triples took 9.6 s and 1,500 were refused ("SQL text has exceeded 10000
+            # lines"); with it, 0.2 s, and 60,000 triples (in GRAPH blocks of 500) in 6 s
+            sparql = "define sql:big-data-const 1\n" + sparql
         self._send("POST", self.update_url, what="update", data={"update": sparql},
                    accept=_JSON)
 

@@ -239,11 +239,17 @@ def _write(store: Backend, *, drop: Iterable[ox.NamedNode] = (),
                          ) from None
 
 
+#: Triples per ``GRAPH`` block of a SPARQL update: Virtuoso's parser runs out of stack on
+#: one block of ~5,000 triples (the same triples in blocks of 1,000 pass).
+BLOCK = 500
+
+
 def _data(quads: list[ox.Quad]) -> str:
     by_graph: dict[str, list[str]] = defaultdict(list)
     for q in quads:
         by_graph[str(q.graph_name)].append(f"{q.subject} {q.predicate} {q.object} .")
-    return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
+    return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines[i:i + BLOCK]) + "\n}"
+                     for g, lines in by_graph.items() for i in range(0, len(lines), BLOCK))
 
 
 # ------------------------------------------------------------------ rdflib <-> pyoxigraph

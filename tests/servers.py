@@ -42,6 +42,20 @@ class Server:
     workdir: Path | None = None
     #: what the tests left in it ("story": the story, unchanged)
     state: str = ""
+    probe: str = ""
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or a power cut would stop it."""
+        self.process.kill()
+        self.process.wait(timeout=15)
+
+    def restart(self) -> None:
+        """Start the same server again (same data, same ports) after it stopped."""
+        args = self.process.args
+        self.process = subprocess.Popen(  # noqa: S603 (the command it was started with)
+            args, cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        _wait(self, self.probe, timeout=60)
 
     def stop(self) -> None:
         """Stop the server by its PID and wait for it (SIGTERM, then SIGKILL)."""
@@ -70,8 +84,9 @@ def start_oxigraph(location: Path, *, port: int | None = None) -> Server:
     process = subprocess.Popen(  # noqa: S603 (our own binary, fixed arguments)
         [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = Server("oxigraph", process, f"http://127.0.0.1:{port}", {}, location)
-    _wait(server, f"{server.url}/query?query=ASK%7B%7D", timeout=20)
+    server = Server("oxigraph", process, f"http://127.0.0.1:{port}", {}, location,
+                    probe=f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
+    _wait(server, server.probe, timeout=20)
     return server
 
 
@@ -148,8 +163,9 @@ def start_virtuoso(workdir: Path) -> Server:
         "NEWSKG_STORE_USER": VIRTUOSO_USER,
         "NEWSKG_STORE_PASSWORD": VIRTUOSO_PASSWORD,
     }
-    server = Server("virtuoso", process, f"{base}/sparql", env, workdir)
-    _wait(server, f"{base}/sparql?query=ASK%7B%7D", timeout=60)
+    server = Server("virtuoso", process, f"{base}/sparql", env, workdir,
+                    probe=f"{base}/sparql?query=ASK%7B%7D")
+    _wait(server, server.probe, timeout=60)
     return server
 
 

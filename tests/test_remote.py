@@ -13,6 +13,8 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -36,12 +38,14 @@ from kg.remote import RemoteStore
 from kg.store import (
     DECISIONS,
     INDEX,
+    _write,
     add_article,
     article_graphs,
     article_ids,
     check,
     connect,
     decisions,
+    plan_article,
     remove_article,
     unmerge,
 )
@@ -358,6 +362,81 @@ def test_remote_server_stopped_mid_run_leaves_whole_articles(graphs: list[Any],
         server.stop()
 
 
+def _padded(graph: Any, n: int) -> Any:
+    """A copy of an article graph with ``n`` more triples (a very long article)."""
+    from rdflib import Graph, Literal
+
+    from kg.vocab import RDF, SDO
+
+    copy = Graph(identifier=graph.identifier)
+    for triple in graph:
+        copy.add(triple)
+    article = next(copy.subjects(RDF.type, SDO.NewsArticle))
+    for i in range(n):
+        copy.add((article, SDO.comment, Literal(f"note {i}")))
+    return copy
+
+
+def test_remote_long_article_is_still_one_request(fresh: RemoteStore, graphs: list[Any],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """6,000 more triples: Virtuoso refuses that in one GRAPH block, or without its pragma."""
+    sent: list[str] = []
+    update = RemoteStore.update
+    monkeypatch.setattr(RemoteStore, "update",
+                        lambda self, sparql: (sent.append(sparql), update(self, sparql))[1])
+    add_article(fresh, graphs[0])
+    long = _padded(graphs[0], 6000)
+    assert add_article(fresh, long).status == "replaced"
+    assert len(sent) == 2
+    g = next(iter(article_graphs(fresh)))
+    assert len(list(fresh.quads_for_pattern(None, None, None, g))) == len(long)
+    assert check(fresh) == []
+
+
+@pytest.fixture(scope="session")
+def long_graph(graphs: list[Any]) -> Any:
+    """The example with 15,000 more triples: a replacement that takes a while to apply."""
+    return _padded(graphs[0], 15000)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_remote_server_killed_during_a_replacement(
+        backend: str, request: pytest.FixtureRequest, graphs: list[Any],
+        long_graph: Any) -> None:
+    """SIGKILL while the server applies a long replacement (DROP, then 15,000 triples and
+    the index changes, in one request): after a restart the article is the old one or the
+    new one, whole, with a consistent index; never a mix."""
+    server: Server = request.getfixturevalue(f"{backend}_server")
+    db = remote(server, retries=0)
+    wipe(db)
+    server.state = ""
+    add_article(db, graphs[0])
+    old = article_quads(db)
+    plan = plan_article(db, long_graph)  # worked out here; only the request is in flight
+    assert plan.change.status == "replaced" and plan.drop
+    outcome: list[BaseException | None] = []
+
+    def write() -> None:
+        try:
+            _write(db, drop=plan.drop, delete=plan.delete, insert=plan.insert)
+            outcome.append(None)
+        except StoreError as exc:
+            outcome.append(exc)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(0.3 if backend == "oxigraph" else 1.0)
+    server.kill()
+    writer.join(timeout=120)
+    server.restart()
+    db = remote(server)
+    now = article_quads(db)
+    assert now == old or len(now) == len(long_graph), (len(now), len(old), len(long_graph))
+    assert check(db) == []
+    if outcome[0] is not None:  # the request was cut: nothing of it was applied
+        assert now == old
+
+
 # ------------------------------------------------------------------ failures
 class _Flaky:
     """An httpx transport failing ``failures`` times (an exception or an HTTP status) first."""
@@ -440,7 +519,8 @@ def test_remote_digest_credentials_on_virtuoso(virtuoso_server: Server) -> None:
     with pytest.raises(StoreError, match="refused the credentials"):
         wrong.update("DROP SILENT GRAPH <https://w3id.org/newskg/graph/t>")
     anonymous = remote(virtuoso_server, user=None, password=None)
-    with pytest.raises(StoreError, match=r"asks for credentials \(HTTP 401, update\); set NEWSKG_STORE_USER"):
+    with pytest.raises(StoreError,
+                       match=r"asks for credentials \(HTTP 401, update\); set NEWSKG_STORE_USER"):
         anonymous.update("DROP SILENT GRAPH <https://w3id.org/newskg/graph/t>")
 
 
