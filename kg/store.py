@@ -42,7 +42,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -90,12 +90,14 @@ from kg.store_index import (
     _article_id_of,
     _entities_in,
     _index_quads,
-    _n,
     _rebuilt_index,
     _stored_facts,
     _union,
     _v,
     index_for,
+)
+from kg.store_index import (
+    _n as _n,  # re-exported: benchmarks build quads with it
 )
 from kg.vocab import ID, PROV, RDF, SDO, XSD
 
@@ -116,6 +118,10 @@ def is_store(path: str | Path) -> bool:
     return is_remote(path) or (Path(path) / MARKER).is_file()
 
 
+@overload
+def connect(path: Path, *, create: bool = False, read_only: bool = False) -> ox.Store: ...
+@overload
+def connect(path: str | Path, *, create: bool = False, read_only: bool = False) -> Backend: ...
 def connect(path: str | Path, *, create: bool = False, read_only: bool = False) -> Backend:
     """Open the store in directory ``path``, or on the SPARQL server at URL ``path``.
 
