@@ -53,7 +53,11 @@ ENV = {"query": "NEWSKG_STORE_QUERY_URL", "update": "NEWSKG_STORE_UPDATE_URL",
 _TRANSIENT = frozenset({502, 503, 504})
 _JSON = "application/sparql-results+json"
 _RDF = "application/n-triples, text/turtle;q=0.9"
-_FORM = "application/x-www-form-urlencoded"
+#: What a failed update adds to its message (a failed read changes nothing anyway).
+_UNWRITTEN = {"update": "; this change was not written (earlier ones stay)"}
+#: ... and one that may have reached the server: it applies a request whole or not at all.
+_MAYBE = {"update": "; the server may still apply this change, whole or not at all: run the "
+                    "command again to be sure it is done"}
 
 
 def is_remote(location: object) -> bool:
@@ -166,15 +170,16 @@ class RemoteStore:
                 response = self._client.request(method, url, data=data, params=params,
                                                 headers=headers)
             except httpx.TimeoutException:
-                raise StoreError(f"{url}: no answer within {self.timeout:g} s ({what}); "
-                                 f"nothing more was written; raise {ENV['timeout']} or check "
-                                 "the server") from None
+                raise StoreError(f"{url}: no answer within {self.timeout:g} s ({what}); raise "
+                                 f"{ENV['timeout']} or check the server"
+                                 + _MAYBE.get(what, "")) from None
             except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
                 if last:
                     reason = " ".join(str(exc).split()) or type(exc).__name__
+                    sent = not isinstance(exc, httpx.ConnectError)  # cut after sending?
                     raise StoreError(f"{url}: cannot reach the SPARQL server ({reason}) after "
-                                     f"{attempt + 1} tries ({what}); is it running? nothing "
-                                     "more was written") from None
+                                     f"{attempt + 1} tries ({what}); is it running?"
+                                     + (_MAYBE if sent else _UNWRITTEN).get(what, "")) from None
             except httpx.HTTPError as exc:
                 raise StoreError(f"{url}: {what} failed ({exc})") from None
             else:
@@ -201,8 +206,8 @@ class RemoteStore:
         detail = " ".join(response.text.split())[:200] if response.text else response.reason_phrase
         if status == 400 and what == "query":
             raise QueryError(f"the server rejected the query: {detail}")
-        raise StoreError(f"{url}: the server answered HTTP {status} to the {what} ({detail}); "
-                         "nothing more was written")
+        raise StoreError(f"{url}: the server answered HTTP {status} to the {what} ({detail})"
+                         + _UNWRITTEN.get(what, ""))
 
     def ping(self) -> None:
         """Check that the query endpoint answers (fail before any long work starts)."""
