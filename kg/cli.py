@@ -215,6 +215,7 @@ def _source(source: str) -> Any:
 
 _STORE_HELP = ("The store directory (made on first use), or a SPARQL server's URL "
                "(http://HOST:PORT; see 'Remote stores' in the README).")
+_STORED_HELP = "The store directory, or a SPARQL server's URL (http://HOST:PORT)."
 
 
 @app.command()
@@ -296,7 +297,7 @@ def merge(
 @app.command()
 def remove(
     article_ids: Annotated[list[str], typer.Argument(help="Ids of the articles to remove.")],
-    store: Annotated[str, typer.Option("--store", "-s", help=_STORE_HELP)],
+    store: Annotated[str, typer.Option("--store", "-s", help=_STORED_HELP)],
 ) -> None:
     """Remove articles from a store, with every fact only they support."""
     from kg.store import connect, remove_article
@@ -311,7 +312,7 @@ def remove(
 def unmerge(
     decisions: Annotated[list[str], typer.Argument(
         help="Merge decisions: an IRI or ARTICLE_ID/KIND/NAME (see --named merge-decisions).")],
-    store: Annotated[str, typer.Option("--store", "-s", help=_STORE_HELP)],
+    store: Annotated[str, typer.Option("--store", "-s", help=_STORED_HELP)],
 ) -> None:
     """Undo merge decisions: the article's entity gets an IRI of its own again."""
     from kg.store import connect

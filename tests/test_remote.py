@@ -219,6 +219,25 @@ def test_remote_saved_query_gives_the_embedded_rows(name: str, loaded: RemoteSto
     assert rows(loaded, name) == expected
 
 
+def test_remote_default_graph_is_the_union(loaded: RemoteStore, embedded: ox.Store) -> None:
+    """A query without GRAPH sees every article, as on the embedded store."""
+    text = "SELECT ?id WHERE { ?a a schema:NewsArticle ; schema:identifier ?id } ORDER BY ?id"
+    expected = query(embedded, text).records()
+    assert len(expected) == 4
+    assert query(loaded, text).records() == expected
+
+
+def test_remote_construct_gives_the_embedded_triples(loaded: RemoteStore,
+                                                     embedded: ox.Store) -> None:
+    text = ("CONSTRUCT { ?p a schema:Person ; schema:name ?n } "
+            "WHERE { GRAPH ?g { ?p a schema:Person ; schema:name ?n } }")
+    expected = {tuple(map(_term, (t.subject, t.predicate, t.object)))
+                for t in query(embedded, text).triples or []}
+    assert len(expected) > 3
+    assert {tuple(map(_term, (t.subject, t.predicate, t.object)))
+            for t in query(loaded, text).triples or []} == expected
+
+
 def test_remote_resolution_and_index_as_embedded(loaded: RemoteStore,
                                                  embedded: ox.Store) -> None:
     assert article_ids(loaded) == article_ids(embedded)
@@ -582,8 +601,8 @@ def test_remote_cli_ingest_query_render_export_remove(tmp_path: Path) -> None:
         exported = tmp_path / "graph.json"
         assert runner.invoke(app, ["export", url, "-f", "json", "-o", str(exported)]).exit_code == 0
         assert "Shohrat Zakir" in exported.read_text(encoding="utf-8")
-        dry = run_kg("ingest", EXAMPLE, "--store", url, "--dry-run")
-        assert dry.returncode == 0 and "dry run: unchanged" in dry.stdout
+        dry = runner.invoke(app, ["ingest", str(EXAMPLE), "--store", url, "--dry-run"])
+        assert dry.exit_code == 0 and "dry run: unchanged" in dry.stdout
         assert runner.invoke(app, ["remove", "xinjiang-2018-10-16", "--store", url]).exit_code == 0
         assert article_ids(RemoteStore(url)) == []
     finally:
