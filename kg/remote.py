@@ -103,6 +103,9 @@ class RemoteStore:
                  password: str | None = None, timeout: float = 60.0, retries: int = 4,
                  read_only: bool = False) -> None:
         parts = urlsplit(url)
+        if parts.username is not None or parts.password is not None:  # never echo them
+            raise StoreError(f"credentials in the store URL are not accepted (they would show in "
+                             f"the process list); set {ENV['user']} and {ENV['password']}")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise StoreError(f"{url}: not a server URL; give http://HOST:PORT")
         self.url = url.rstrip("/")

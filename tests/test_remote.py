@@ -286,16 +286,22 @@ def test_remote_unmerge_as_embedded(changed: RemoteStore, graphs: list[Any],
     assert check(changed) == []
 
 
-def test_remote_each_article_change_is_one_update_request(
-        fresh: RemoteStore, graphs: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def _recorded_updates(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The update requests sent from now on, in order."""
     sent: list[str] = []
     update = RemoteStore.update
 
-    def counted(self: RemoteStore, sparql: str) -> None:
+    def recorded(self: RemoteStore, sparql: str) -> None:
         sent.append(sparql)
         update(self, sparql)
 
-    monkeypatch.setattr(RemoteStore, "update", counted)
+    monkeypatch.setattr(RemoteStore, "update", recorded)
+    return sent
+
+
+def test_remote_each_article_change_is_one_update_request(
+        fresh: RemoteStore, graphs: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    sent = _recorded_updates(monkeypatch)
     for graph in graphs:
         add_article(fresh, graph)
     assert len(sent) == 4  # one per article, index and decisions included
@@ -309,10 +315,7 @@ def test_remote_each_article_change_is_one_update_request(
 def test_remote_replacing_an_article_is_one_request(changed: RemoteStore, graphs: list[Any],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Same id, new content: DROP and INSERT DATA (with the index changes) in one request."""
-    sent: list[str] = []
-    update = RemoteStore.update
-    monkeypatch.setattr(RemoteStore, "update",
-                        lambda self, sparql: (sent.append(sparql), update(self, sparql))[1])
+    sent = _recorded_updates(monkeypatch)
     graph = _retitled(graphs[0])
     assert add_article(changed, graph).status == "replaced"
     assert len(sent) == 1
@@ -399,10 +402,7 @@ def _padded(graph: Any, n: int) -> Any:
 def test_remote_long_article_is_still_one_request(fresh: RemoteStore, graphs: list[Any],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """6,000 more triples: Virtuoso refuses that in one GRAPH block, or without its pragma."""
-    sent: list[str] = []
-    update = RemoteStore.update
-    monkeypatch.setattr(RemoteStore, "update",
-                        lambda self, sparql: (sent.append(sparql), update(self, sparql))[1])
+    sent = _recorded_updates(monkeypatch)
     add_article(fresh, graphs[0])
     long = _padded(graphs[0], 6000)
     assert add_article(fresh, long).status == "replaced"
@@ -550,6 +550,12 @@ def test_remote_timeout_is_a_clear_error() -> None:
         db = RemoteStore(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.3)
         with pytest.raises(StoreError, match=r"no answer within 0.3 s"):
             db.ping()
+
+
+def test_remote_credentials_in_the_url_are_refused_unshown() -> None:
+    with pytest.raises(StoreError, match="NEWSKG_STORE_USER") as caught:
+        RemoteStore("http://ann:secret@127.0.0.1:9")
+    assert "secret" not in str(caught.value)
 
 
 def test_remote_read_only_refuses_writes(oxigraph_server: Server) -> None:
