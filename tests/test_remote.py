@@ -590,7 +590,8 @@ def test_remote_cli_refused_credentials_is_one_error_line(virtuoso_server: Serve
     assert "wrong" not in result.stderr  # the password is never shown
 
 
-def test_remote_cli_ingest_query_render_export_remove(tmp_path: Path) -> None:
+def test_remote_cli_ingest_query_render_export_remove(tmp_path: Path,
+                                                      example_build: Path) -> None:
     """The commands a user runs, against an Oxigraph server of its own."""
     server = start_oxigraph(tmp_path / "data")
     try:
@@ -611,6 +612,9 @@ def test_remote_cli_ingest_query_render_export_remove(tmp_path: Path) -> None:
         assert dry.exit_code == 0 and "dry run: unchanged" in dry.stdout
         assert runner.invoke(app, ["remove", "xinjiang-2018-10-16", "--store", url]).exit_code == 0
         assert article_ids(RemoteStore(url)) == []
+        merged = runner.invoke(app, ["merge", str(example_build), "--store", url])
+        assert merged.exit_code == 0 and "added xinjiang-2018-10-16" in merged.stderr
+        assert article_ids(RemoteStore(url)) == ["xinjiang-2018-10-16"]
     finally:
         server.stop()
 
