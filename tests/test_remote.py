@@ -312,6 +312,28 @@ def test_remote_each_article_change_is_one_update_request(
     assert len(sent) == 1 and sent[0].startswith("DROP SILENT GRAPH")
 
 
+def test_remote_resolution_reads_the_index_by_key_only(
+        fresh: RemoteStore, graphs: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every query of the index names the keys or the entity it wants: no scan."""
+    for graph in graphs[:3]:
+        add_article(fresh, graph)
+    asked: list[str] = []
+    run = RemoteStore.query
+
+    def recorded(self: RemoteStore, sparql: str, **options: Any) -> Any:
+        asked.append(sparql)
+        return run(self, sparql, **options)
+
+    monkeypatch.setattr(RemoteStore, "query", recorded)
+    change = add_article(fresh, graphs[3])
+    assert change.merged  # the last article links to stored entities
+    on_index = [q for q in asked if str(INDEX) in q]
+    keys = [q for q in on_index if "store#key" in q]
+    assert keys and all("VALUES ?key" in q for q in keys)
+    for q in on_index:  # a subject, an object or VALUES is always bound
+        assert "VALUES" in q or re.search(r"\{ (<[^>]+>|\?s <[^>]+> (<|\"))", q), q
+
+
 def test_remote_replacing_an_article_is_one_request(changed: RemoteStore, graphs: list[Any],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Same id, new content: DROP and INSERT DATA (with the index changes) in one request."""
@@ -491,6 +513,21 @@ def test_remote_transient_failures_are_retried_with_backoff(
     db.ping()
     assert len(transport.seen) == len(failures) + 1
     assert waits == [0.25 * 2 ** i for i in range(len(failures))]
+
+
+def test_remote_server_started_after_the_first_try(tmp_path: Path) -> None:
+    """Connection refused at first: the retries wait for a server that is starting."""
+    port = free_port()
+    started: list[Server] = []
+    starter = threading.Timer(0.3, lambda: started.append(
+        start_oxigraph(tmp_path / "data", port=port)))
+    starter.start()
+    try:
+        RemoteStore(f"http://127.0.0.1:{port}", retries=6).ping()
+    finally:
+        starter.join()
+        for server in started:
+            server.stop()
 
 
 def test_remote_gives_up_after_the_retries(monkeypatch: pytest.MonkeyPatch) -> None:
