@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+VIRTUOSO := /usr/bin/virtuoso-t
 
 .PHONY: demo test lint bench bench-quick clean
 
@@ -15,10 +16,13 @@ $(STAMP): pyproject.toml
 $(CHROMIUM):  ## Debian's chromium for tests/test_browser.py (browsers cannot be downloaded)
 	DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
 
+$(VIRTUOSO):  ## Debian's Virtuoso for tests/test_remote.py (a second remote SPARQL server)
+	DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q virtuoso-opensource
+
 demo: $(STAMP)  ## build the example article into out/ and print a summary
 	$(BIN)/kg build examples/xinjiang-2018-10-16.txt --out out
 
-test: $(STAMP) $(CHROMIUM)  ## run the whole suite
+test: $(STAMP) $(CHROMIUM) $(VIRTUOSO)  ## run the whole suite
 	$(BIN)/pytest
 
 lint: $(STAMP)

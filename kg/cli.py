@@ -214,14 +214,16 @@ def export_cmd(
     """Export the entities and facts of a graph for Gephi, Cytoscape or networkx."""
     from kg.export import EXPORT_FORMATS, export_graph
     from kg.query import open_store
-    from kg.store import is_store
+    from kg.remote import is_remote
+    from kg.store import is_store, to_dataset
 
     if format not in EXPORT_FORMATS:
         _fail(f"unknown format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     if view is not None:
         graph: Any = _construct(source, view)
     else:
-        graph = _source(source) if is_store(source) else open_store(source)
+        graph = (to_dataset(_source(source)) if is_remote(source)
+                 else _source(source) if is_store(source) else open_store(source))
     target = output if output is not None else Path("graph" + EXPORT_FORMATS[format])
     err.print(f"wrote {export_graph(graph, target, format=format, focus=focus, depth=depth)}")
 
@@ -243,21 +245,23 @@ def validate(
 
 # ------------------------------------------------------------------ stores
 def _source(source: str) -> Any:
-    """A store directory opened read-only (queries run while another process writes), or
-    ``source`` itself (a graph file or build directory)."""
+    """A store directory opened read-only (queries run while another process writes), a
+    SPARQL server (a URL), or ``source`` itself (a graph file or build directory)."""
     from kg.store import connect, is_store
 
     return connect(source, read_only=True) if is_store(source) else source
 
 
-_STORE_HELP = "The store directory (made on first use)."
+_STORE_HELP = ("The store directory (made on first use), or a SPARQL server's URL "
+               "(http://HOST:PORT; see 'Remote stores' in the README).")
+_STORED_HELP = "The store directory, or a SPARQL server's URL (http://HOST:PORT)."
 
 
 @app.command()
 def ingest(
     articles: Annotated[list[str], typer.Argument(
         help="Article files (.txt, .json, .jsonl), directories, or - for stdin.")],
-    store: Annotated[Path, typer.Option("--store", "-s", help=_STORE_HELP)],
+    store: Annotated[str, typer.Option("--store", "-s", help=_STORE_HELP)],
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Report what would change, with conflicts; write nothing.")] = False,
     format: Annotated[str, typer.Option(
@@ -321,7 +325,7 @@ def _print_changes(changes: list[Any], format: str) -> None:
 def merge(
     graphs: Annotated[list[Path], typer.Argument(
         help="Graph files or directories written by 'kg build'.")],
-    store: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+    store: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--store", "-s", help=_STORE_HELP)] = None,
     out: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--out", "-o", help="Write the merged graph to this file (.trig, .nq, .jsonld).")
@@ -341,7 +345,7 @@ def merge(
 @app.command()
 def remove(
     article_ids: Annotated[list[str], typer.Argument(help="Ids of the articles to remove.")],
-    store: Annotated[Path, typer.Option("--store", "-s", help="The store directory.")],
+    store: Annotated[str, typer.Option("--store", "-s", help=_STORED_HELP)],
 ) -> None:
     """Remove articles from a store, with every fact only they support."""
     from kg.store import connect, remove_article
@@ -356,7 +360,7 @@ def remove(
 def unmerge(
     decisions: Annotated[list[str], typer.Argument(
         help="Merge decisions: an IRI or ARTICLE_ID/KIND/NAME (see --named merge-decisions).")],
-    store: Annotated[Path, typer.Option("--store", "-s", help="The store directory.")],
+    store: Annotated[str, typer.Option("--store", "-s", help=_STORED_HELP)],
 ) -> None:
     """Undo merge decisions: the article's entity gets an IRI of its own again."""
     from kg.store import connect

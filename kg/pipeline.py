@@ -175,7 +175,7 @@ def ingest_articles(paths: Iterable[str | Path], store: str | Path, *, dry_run: 
 
     Args:
         paths: article files, directories, or ``-`` (see ``read_articles``).
-        store: the store directory.
+        store: the store directory, or a SPARQL server's URL (``kg.remote``).
         dry_run: report what would change (with conflicts) and write nothing; each article
             is compared with the store as it is, not with the others of the same run.
         strict: stop at the first bad input (articles stored before it stay stored).
@@ -190,6 +190,7 @@ def ingest_articles(paths: Iterable[str | Path], store: str | Path, *, dry_run: 
     import pyoxigraph as ox
 
     from kg.graph import graph_iri
+    from kg.remote import is_remote
     from kg.store import FLUSH_EVERY, add_article, connect, diff_article
 
     report = IngestReport()
@@ -205,7 +206,8 @@ def ingest_articles(paths: Iterable[str | Path], store: str | Path, *, dry_run: 
             return report
         raise IngestError("no article to ingest")
     if dry_run:
-        db = connect(store, read_only=True) if Path(store).exists() else ox.Store()
+        exists = is_remote(store) or Path(store).exists()
+        db = connect(store, read_only=True) if exists else ox.Store()
     else:
         db = connect(store, create=True)  # before the model loads: fail fast if locked
     # one article per parse: spaCy's results for an article can depend on the other texts

@@ -19,6 +19,7 @@ from rdflib import Dataset, Graph
 
 from kg.errors import QueryError, StoreError
 from kg.graph import quiet_rdflib
+from kg.remote import RemoteStore
 from kg.vocab import BASE, PREFIXES
 
 __all__ = ["Result", "saved_queries", "saved_query", "open_store", "query", "format_result",
@@ -130,13 +131,15 @@ def _graph_file(path: Path) -> Path:
     return path
 
 
-def query(source: str | Path | Dataset | Graph | ox.Store, sparql: str) -> Result:
+def query(source: str | Path | Dataset | Graph | ox.Store | RemoteStore, sparql: str) -> Result:
     """Run ``sparql`` over ``source`` (see ``open_store``); the default graph is the union.
+
+    A ``kg.remote.RemoteStore`` runs the query on its server.
 
     Raises:
         QueryError: the query is not valid SPARQL 1.1 (the message says where).
     """
-    store = open_store(source)
+    store = source if isinstance(source, RemoteStore) else open_store(source)
     try:
         answer = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
     except SyntaxError as exc:

@@ -38,14 +38,10 @@ graph is already stored with the same content hash is skipped.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -54,164 +50,65 @@ from rdflib.term import Node
 from kg.errors import StoreError
 from kg.graph import article_iri, graph_iri, new_dataset, quiet_rdflib
 from kg.merge import (
-    KINDS,
-    MAX_BLOCK,
     ArticleGraph,
     Facts,
     Link,
     LocalEntity,
     article_of,
     describe,
-    index_keys,
-    is_single_seat,
     normalize_title,
     resolve_entities,
 )
-from kg.resolve import is_generic_law
-from kg.vocab import BASE, GRAPH, ID, KG, ORG, PREFIXES, PROV, RDF, SDO, XSD
+from kg.store_changes import ArticleChange, _conflicts, _facts_of, _Plan
+from kg.store_index import (
+    _ACTIVE,
+    _D_ARTICLE,
+    _D_CLASS,
+    _D_EVIDENCE,
+    _D_INTO,
+    _D_INTO_NAME,
+    _D_KIND,
+    _D_LOCAL,
+    _D_NAME,
+    _D_SCORE,
+    _D_SEPARATED,
+    _D_STATUS,
+    _HASH,
+    _IDENT,
+    _KIND,
+    _TYPE,
+    _UNDONE,
+    DECISION,
+    DECISIONS,
+    INDEX,
+    KGS,
+    SOFTWARE,
+    Backend,
+    _article_id_of,
+    _entities_in,
+    _index_quads,
+    _rebuilt_index,
+    _stored_facts,
+    _union,
+    _v,
+    index_for,
+)
+from kg.store_index import (
+    _n as _n,  # re-exported: benchmarks build quads with it
+)
+from kg.store_open import MARKER, connect, is_store
+from kg.vocab import ID, PROV, RDF, SDO, XSD
 
 __all__ = ["MARKER", "FLUSH_EVERY", "INDEX", "DECISIONS", "KGS", "is_store", "connect",
            "ArticleChange", "plan_article", "add_article", "diff_article", "remove_article",
            "unmerge", "article_ids", "decisions", "article_graphs", "to_dataset", "check"]
 
-MARKER = "newskg-store.json"
-FORMAT_VERSION = 1
 #: Long runs flush the store every this many articles. Each commit is durable without it
 #: (RocksDB syncs its write-ahead log), but the log is only trimmed by a flush: unflushed, it
 #: grew to 800 MB over 1,500 articles and took 108 s to replay when the store was reopened
 #: after a kill, and the growing in-memory tables slowed every look-up.
 FLUSH_EVERY = 100
-KGS = BASE + "store#"  # terms of the store's own bookkeeping (index and decisions)
-INDEX = ox.NamedNode(BASE + "store/index")
-DECISIONS = ox.NamedNode(BASE + "store/decisions")
-DECISION = BASE + "decision/"
-SOFTWARE = ox.NamedNode(BASE + "software/newskg")
-
-
-def _n(iri: str | URIRef) -> ox.NamedNode:
-    return ox.NamedNode(str(iri))
-
-
-def _v(term: object) -> str:
-    """The lexical value of a term: an IRI, a blank node's id, a literal's text."""
-    return str(getattr(term, "value", term))
-
-
-_KIND, _LABEL, _TITLE, _POST, _KEY, _SEEN, _HASH = (
-    _n(KGS + x) for x in ("kind", "label", "title", "post", "key", "seenWith", "contentHash"))
-_D_CLASS, _D_STATUS, _D_ARTICLE, _D_LOCAL, _D_NAME, _D_INTO, _D_INTO_NAME, _D_SCORE = (
-    _n(KGS + x) for x in ("MergeDecision", "status", "article", "localEntity", "localName",
-                          "mergedInto", "mergedIntoName", "score"))
-_D_EVIDENCE, _D_SEPARATED, _D_KIND = (_n(KGS + x) for x in ("evidence", "separatedAs",
-                                                             "entityKind"))
-_TYPE = _n(RDF.type)
-_IDENT = _n(SDO.identifier)
-_CLASSES = {_n(cls): kind for cls, kind in KINDS.items()}
-_ACTIVE, _UNDONE = ox.Literal("active"), ox.Literal("undone")
-
-
-# ------------------------------------------------------------------ opening
-def is_store(path: str | Path) -> bool:
-    """Whether ``path`` is a store directory (it holds the marker file)."""
-    return (Path(path) / MARKER).is_file()
-
-
-def connect(path: str | Path, *, create: bool = False, read_only: bool = False) -> ox.Store:
-    """Open the store in directory ``path``.
-
-    Only one process may open a store for writing; ``read_only`` opens a snapshot that other
-    processes may read while one writes (pyoxigraph calls concurrent writing "undefined" for
-    readers: a reader sees the store as it was when opened, or fails with a StoreError).
-
-    Args:
-        path: the store directory.
-        create: make the store if ``path`` does not exist or is an empty directory.
-        read_only: open for queries only.
-
-    Raises:
-        StoreError: no store there, a directory that is not a store (left untouched), a
-            marker of another format version, a corrupt store, or a store another process
-            holds for writing.
-    """
-    path = Path(path)
-    marker = path / MARKER
-    if not path.exists():
-        if not create or read_only:
-            raise StoreError(f"{path}: no such store; create one with "
-                             f"'kg ingest ARTICLE --store {path}'")
-        try:
-            path.mkdir(parents=True)
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot create the store ({exc.strerror})") from None
-        _write_marker(path)
-    elif not path.is_dir():
-        raise StoreError(f"{path}: not a store directory (it is a file); "
-                         "give a directory made by 'kg ingest --store'")
-    elif not marker.is_file():
-        if create and not read_only and not any(path.iterdir()):
-            _write_marker(path)
-        else:
-            raise StoreError(f"{path}: not a newskg store (no {MARKER}); nothing in it was "
-                             "changed; choose a new or empty directory")
-    _check_marker(marker)
-    fresh = not (path / "CURRENT").exists()
-    if fresh:
-        if any(p.name.endswith(".sst") or p.name.startswith("MANIFEST") for p in path.iterdir()):
-            raise StoreError(f"{path}: the store is corrupt (its CURRENT file is missing); "
-                             "restore it from a backup or ingest the articles again")
-        if read_only:
-            return ox.Store()  # created, then stopped before the first write: empty
-    if not read_only and not fresh:
-        # a read-only open checks the files without writing anything; a writable open of a
-        # damaged store would start a new RocksDB log in it first
-        _open(path, read_only=True)
-    return _open(path, read_only=read_only)
-
-
-def _open(path: Path, *, read_only: bool) -> ox.Store:
-    try:
-        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-    except OSError as exc:
-        message = " ".join(str(exc).split())
-        if "lock" in message.lower():
-            raise StoreError(f"{path}: the store is in use by another writer (a running "
-                             "'kg ingest', 'kg merge' or 'oxigraph serve'); wait for it to "
-                             "finish; 'kg query' can read the store meanwhile") from None
-        if "No such file" in message:
-            raise StoreError(f"{path}: the store is corrupt or incomplete ({message}); "
-                             "restore it from a backup or ingest the articles again") from None
-        raise StoreError(f"{path}: cannot open the store ({message})") from None
-    except RuntimeError as exc:  # RocksDB reports damaged files as RuntimeError
-        message = " ".join(str(exc).split())[:200]
-        raise StoreError(f"{path}: the store is corrupt ({message}); nothing was changed; "
-                         "restore it from a backup or ingest the articles again") from None
-
-
-def _write_marker(path: Path) -> None:
-    tmp = path / (MARKER + ".tmp")
-    try:
-        tmp.write_text(json.dumps({"format": "newskg-store", "version": FORMAT_VERSION}) + "\n",
-                       encoding="utf-8")
-        tmp.replace(path / MARKER)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot create the store ({exc.strerror})") from None
-
-
-def _check_marker(marker: Path) -> None:
-    try:
-        info = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        info = None
-    if not isinstance(info, dict) or info.get("format") != "newskg-store":
-        raise StoreError(f"{marker}: not a newskg store marker; the store is damaged or "
-                         "not a newskg store; nothing was changed")
-    version = info.get("version")
-    if version != FORMAT_VERSION:
-        raise StoreError(f"{marker.parent}: store format version {version}, this newskg "
-                         f"reads version {FORMAT_VERSION}; use the newskg that made it")
-
-
-def _write(store: ox.Store, *, drop: Iterable[ox.NamedNode] = (),
+def _write(store: Backend, *, drop: Iterable[ox.NamedNode] = (),
            delete: Iterable[ox.Quad] = (), insert: Iterable[ox.Quad] = ()) -> None:
     """Apply one change as one transaction."""
     drop, delete, insert = list(drop), list(set(delete)), list(set(insert))
@@ -232,11 +129,17 @@ def _write(store: ox.Store, *, drop: Iterable[ox.NamedNode] = (),
                          ) from None
 
 
+#: Triples per ``GRAPH`` block of a SPARQL update: Virtuoso's parser runs out of stack on
+#: one block of ~5,000 triples (the same triples in blocks of 1,000 pass).
+BLOCK = 500
+
+
 def _data(quads: list[ox.Quad]) -> str:
     by_graph: dict[str, list[str]] = defaultdict(list)
     for q in quads:
         by_graph[str(q.graph_name)].append(f"{q.subject} {q.predicate} {q.object} .")
-    return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
+    return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines[i:i + BLOCK]) + "\n}"
+                     for g, lines in by_graph.items() for i in range(0, len(lines), BLOCK))
 
 
 # ------------------------------------------------------------------ rdflib <-> pyoxigraph
@@ -273,216 +176,13 @@ def _content_hash(quads: list[ox.Quad]) -> str:
     return hashlib.sha256(b"\n".join(sorted(lines))).hexdigest()
 
 
-# ------------------------------------------------------------------ the index
-class _Index:
-    """The ``Lookup`` of ``kg.merge`` over the store's index graph (exact look-ups only)."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
-        self._facts: dict[str, Facts | None] = {}
-
-    def candidates(self, keys: Iterable[str]) -> list[str]:
-        found: set[str] = set()
-        for key in keys:
-            block = itertools.islice(
-                self.store.quads_for_pattern(None, _KEY, ox.Literal(key), INDEX), MAX_BLOCK + 1)
-            iris = [_v(q.subject) for q in block]
-            if len(iris) <= MAX_BLOCK:
-                found.update(iris)
-        return sorted(found)
-
-    def facts(self, iri: str) -> Facts | None:
-        if iri not in self._facts:
-            self._facts[iri] = _stored_facts(self.store, iri)
-        return self._facts[iri]
-
-    def seen_with(self, a: str, b: str) -> bool:
-        a, b = sorted((a, b))
-        return any(True for _ in self.store.quads_for_pattern(_n(a), _SEEN, _n(b), INDEX))
-
-
-def _values(store: ox.Store, s: ox.NamedNode, p: ox.NamedNode) -> frozenset[str]:
-    return frozenset(_v(q.object) for q in store.quads_for_pattern(s, p, None, INDEX))
-
-
-def _stored_facts(store: ox.Store, iri: str) -> Facts | None:
-    node = _n(iri)
-    kinds = sorted(_values(store, node, _KIND))
-    if not kinds:
-        return None
-    return Facts(kinds[0], _values(store, node, _LABEL), _values(store, node, _TITLE),
-                 _values(store, node, _POST))
-
-
-def _index_quads(iri: str, facts: Facts, seen: Iterable[str]) -> set[ox.Quad]:
-    """The index entries of one entity (``seen``: the entities mentioned with it)."""
-    node = _n(iri)
-    out = {ox.Quad(node, _KIND, ox.Literal(facts.kind), INDEX)}
-    out |= {ox.Quad(node, _LABEL, ox.Literal(x), INDEX) for x in facts.labels}
-    out |= {ox.Quad(node, _TITLE, ox.Literal(x), INDEX) for x in facts.titles}
-    out |= {ox.Quad(node, _POST, ox.Literal(x), INDEX) for x in facts.posts}
-    out |= {ox.Quad(node, _KEY, ox.Literal(k), INDEX)
-            for k in index_keys(facts.kind, facts.labels)}
-    for other in seen:
-        if other != iri:
-            a, b = sorted((iri, other))
-            out.add(ox.Quad(_n(a), _SEEN, _n(b), INDEX))
-    return out
-
-
-def _current_index_quads(store: ox.Store, iri: str) -> set[ox.Quad]:
-    node = _n(iri)
-    return (set(store.quads_for_pattern(node, None, None, INDEX))
-            | set(store.quads_for_pattern(None, _SEEN, node, INDEX)))
-
-
-def _union(a: Facts | None, b: Facts) -> Facts:
-    if a is None:
-        return b
-    return Facts(a.kind, a.labels | b.labels, a.titles | b.titles, a.posts | b.posts)
-
-
-def _graph_facts(store: ox.Store, g: ox.NamedNode) -> tuple[dict[str, Facts], set[str]]:
-    """What one stored article graph says of its (not article-scoped) entities."""
-    kinds: dict[str, str] = {}
-    for cls, kind in _CLASSES.items():
-        for q in store.quads_for_pattern(None, _TYPE, cls, g):
-            if isinstance(q.subject, ox.NamedNode):
-                kinds.setdefault(_v(q.subject), kind)
-    facts: dict[str, Facts] = {}
-    for iri, kind in kinds.items():
-        node = _n(iri)
-        names = [_v(q.object) for q in store.quads_for_pattern(node, _n(SDO.name), None, g)]
-        if kind == "Legislation" and all(is_generic_law(n) for n in names):
-            continue
-        labels = set(names) | {_v(q.object) for q in
-                               store.quads_for_pattern(node, _n(SDO.alternateName), None, g)}
-        titles, posts = set(), set()
-        for q in store.quads_for_pattern(None, _n(ORG.member), node, g):
-            m = q.subject
-            if any(True for _ in store.quads_for_pattern(m, _n(KG.former), None, g)):
-                continue
-            for t in store.quads_for_pattern(m, _n(KG.title), None, g):
-                title = normalize_title(_v(t.object))
-                titles.add(title)
-                for o in store.quads_for_pattern(m, _n(ORG.organization), None, g):
-                    posts.add(f"{title}|{_v(o.object)}")
-        facts[iri] = Facts(kind, frozenset(labels), frozenset(titles), frozenset(posts))
-    return facts, set(facts)
-
-
-def _entities_in(store: ox.Store, g: ox.NamedNode) -> set[str]:
-    """IRIs of the people, organisations, places and laws of one article graph."""
-    return {_v(q.subject) for cls in _CLASSES
-            for q in store.quads_for_pattern(None, _TYPE, cls, g)
-            if isinstance(q.subject, ox.NamedNode)}
-
-
-def _graphs_of(store: ox.Store, iri: str) -> set[ox.NamedNode]:
-    return {q.graph_name for q in store.quads_for_pattern(_n(iri), _TYPE, None, None)
-            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name != INDEX}
-
-
-def _rebuilt_index(store: ox.Store, iris: Iterable[str], *, skip: ox.NamedNode | None = None,
-                   extra: ox.Store | None = None) -> tuple[set[ox.Quad], set[ox.Quad]]:
-    """(stale, missing) index quads of ``iris``, rebuilt from the article graphs.
-
-    ``skip`` is a graph to leave out (being dropped or rewritten); ``extra`` a scratch store
-    with article graphs to count in (the new version of a graph).
-    """
-    stale: set[ox.Quad] = set()
-    missing: set[ox.Quad] = set()
-    cache: dict[tuple[int, ox.NamedNode], tuple[dict[str, Facts], set[str]]] = {}
-    for iri in sorted(set(iris)):
-        facts: Facts | None = None
-        seen: set[str] = set()
-        sources = [(store, g) for g in _graphs_of(store, iri) if g != skip]
-        if extra is not None:
-            sources += [(extra, g) for g in _graphs_of(extra, iri)]
-        for source, g in sources:
-            key = (id(source), g)
-            if key not in cache:
-                cache[key] = _graph_facts(source, g)
-            graph_facts, entities = cache[key]
-            if iri in graph_facts:
-                facts = _union(facts, graph_facts[iri])
-                seen |= entities
-        wanted = _index_quads(iri, facts, seen) if facts is not None else set()
-        current = _current_index_quads(store, iri)
-        stale |= current - wanted
-        missing |= wanted - current
-    return stale, missing
-
-
 # ------------------------------------------------------------------ adding an article
-@dataclass(frozen=True)
-class ArticleChange:
-    """What adding (or, in a dry run, would add) or removing one article changes.
-
-    ``status`` is ``added``, ``replaced`` (same id, new content), ``unchanged`` (the same
-    graph is already stored) or ``removed``. ``links`` are the resolution decisions, one per
-    entity; ``conflicts`` are only computed by ``diff_article``.
-    """
-
-    article_id: str
-    status: str
-    links: tuple[Link, ...] = ()
-    roles: tuple[str, ...] = ()
-    statements: tuple[str, ...] = ()
-    actions: tuple[str, ...] = ()
-    conflicts: tuple[str, ...] = ()
-    decisions: tuple[str, ...] = ()
-
-    @property
-    def new_entities(self) -> list[Link]:
-        """Entities the store did not know."""
-        return [x for x in self.links if x.outcome != "merged"]
-
-    @property
-    def merged(self) -> list[Link]:
-        """Entities resolved to stored ones."""
-        return [x for x in self.links if x.outcome == "merged"]
-
-    def summary(self) -> str:
-        """One line for the terminal."""
-        if self.status in ("unchanged", "removed"):
-            return f"{self.status} {self.article_id}"
-        return (f"{self.status} {self.article_id}: {len(self.links)} entities "
-                f"({len(self.new_entities)} new, {len(self.merged)} linked), "
-                f"{len(self.roles)} roles, {len(self.statements)} statements, "
-                f"{len(self.actions)} legislative actions")
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready description (``kg ingest --dry-run --format json``)."""
-        return {
-            "article": self.article_id, "status": self.status,
-            "new_entities": [{"iri": x.iri, "kind": x.entity.kind, "name": x.entity.name,
-                              "outcome": x.outcome} for x in self.new_entities],
-            "links": [{"name": x.entity.name, "kind": x.entity.kind, "iri": x.iri,
-                       "stored_name": x.candidates[0].name, "score": x.candidates[0].score,
-                       "evidence": list(x.candidates[0].evidence)} for x in self.merged],
-            "roles": list(self.roles), "statements": list(self.statements),
-            "legislative_actions": list(self.actions), "conflicts": list(self.conflicts),
-            "decisions": list(self.decisions),
-        }
-
-
-@dataclass
-class _Plan:
-    change: ArticleChange
-    graph: ox.NamedNode
-    quads: list[ox.Quad] = field(default_factory=list)
-    drop: list[ox.NamedNode] = field(default_factory=list)
-    delete: set[ox.Quad] = field(default_factory=set)
-    insert: set[ox.Quad] = field(default_factory=set)
-
-
 def _decision_iri(article_id: str, local_iri: str) -> str:
     tail = local_iri[len(str(ID)):] if local_iri.startswith(str(ID)) else quote(local_iri, safe="")
     return f"{DECISION}{quote(article_id, safe='')}/{tail}"
 
 
-def _separations(store: ox.Store, article_id: str,
+def _separations(store: Backend, article_id: str,
                  ) -> tuple[dict[str, str], dict[str, set[str]], list[ox.NamedNode]]:
     """Undone merges of this article (kept), and its active decisions (replaced)."""
     separated: dict[str, str] = {}
@@ -519,7 +219,7 @@ def _decision_quads(d: ox.NamedNode, article_id: str, link: Link) -> set[ox.Quad
     return {ox.Quad(d, p, o, DECISIONS) for p, o in triples}
 
 
-def _supported_elsewhere(store: ox.Store, iri: str, g: ox.NamedNode) -> bool:
+def _supported_elsewhere(store: Backend, iri: str, g: ox.NamedNode) -> bool:
     return any(q.graph_name not in (g, INDEX)
                for q in store.quads_for_pattern(_n(iri), _TYPE, None, None))
 
@@ -541,7 +241,7 @@ def _article_quads(source: Graph | Sequence[ox.Quad]) -> tuple[str, list[ox.Quad
     return idents[0], _quads(source, _n(graph_iri(idents[0])))
 
 
-def plan_article(store: ox.Store, source: Graph | Sequence[ox.Quad]) -> _Plan:
+def plan_article(store: Backend, source: Graph | Sequence[ox.Quad]) -> _Plan:
     """Resolve one article graph against the store and work out the change (nothing written).
 
     Args:
@@ -566,7 +266,7 @@ def plan_article(store: ox.Store, source: Graph | Sequence[ox.Quad]) -> _Plan:
     graph = ArticleGraph(local)
     entities = describe(graph)
     separated, vetoed, active = _separations(store, article_id)
-    index = _Index(store)
+    index = index_for(store)
     links = resolve_entities(entities, index, separated=separated, vetoed=vetoed)
     if replacing:  # an entity met only in this article's old version is not a merge
         links = [Link(x.entity, x.iri, "new", x.candidates)
@@ -631,7 +331,7 @@ def _article_facts(links: list[Link], mapping: dict[str, str]) -> dict[str, Fact
     return out
 
 
-def add_article(store: ox.Store, graph: Graph | Sequence[ox.Quad]) -> ArticleChange:
+def add_article(store: Backend, graph: Graph | Sequence[ox.Quad]) -> ArticleChange:
     """Add (or replace) one article graph in one transaction; an identical one is skipped.
 
     Args:
@@ -645,7 +345,7 @@ def add_article(store: ox.Store, graph: Graph | Sequence[ox.Quad]) -> ArticleCha
     return plan.change
 
 
-def diff_article(store: ox.Store, graph: Graph | Sequence[ox.Quad]) -> ArticleChange:
+def diff_article(store: Backend, graph: Graph | Sequence[ox.Quad]) -> ArticleChange:
     """What ``add_article`` would change, with the conflicts it would bring; nothing written."""
     plan = plan_article(store, graph)
     if plan.change.status == "unchanged":
@@ -656,99 +356,8 @@ def diff_article(store: ox.Store, graph: Graph | Sequence[ox.Quad]) -> ArticleCh
                          change.statements, change.actions, conflicts, change.decisions)
 
 
-def _name(graph: ArticleGraph, node: str | None) -> str:
-    return graph.value(node, SDO.name) or "?"
-
-
-def _facts_of(graph: ArticleGraph) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Roles, statements and legislative actions of an article graph, one line each."""
-    roles = []
-    for m in graph.subjects(RDF.type, ORG.Membership):
-        org = graph.value(m, ORG.organization)
-        roles.append(f"{_name(graph, graph.value(m, ORG.member))}: {graph.value(m, KG.title)}"
-                     + (f" of {_name(graph, org)}" if org is not None else ""))
-    statements = []
-    for s in graph.subjects(RDF.type, SDO.Quotation):
-        quote_ = graph.value(s, SDO.text)
-        statements.append(f"{_name(graph, graph.value(s, SDO.spokenByCharacter))} "
-                          f"({graph.value(s, KG.reportingVerb)})"
-                          + (f": {quote_[:80]}" if quote_ is not None else ""))
-    actions = []
-    for a in graph.subjects(RDF.type, KG.LegislativeAction):
-        kind = (graph.value(a, KG.actionType) or "").rsplit("/", 1)[-1]
-        agent = graph.value(a, SDO.agent)
-        actions.append(f"{kind} {_name(graph, graph.value(a, SDO.object))}"
-                       + (f" by {_name(graph, agent)}" if agent is not None else ""))
-    return tuple(sorted(roles)), tuple(sorted(statements)), tuple(sorted(actions))
-
-
-_ROLES_HELD = """
-SELECT ?g ?org ?day ?person ?title WHERE { GRAPH ?g {
-  ?m org:organization ?org ; org:member ?person ; kg:title ?title ; org:memberDuring ?during .
-  ?during time:inside/time:inXSDDate ?day .
-  FILTER NOT EXISTS { ?m kg:former ?former }
-} }"""
-
-
-def _held_at(org: ox.NamedNode, day: ox.Literal) -> str:
-    """The roles held in ``org`` on ``day``: looked up from the organisation, not scanned."""
-    return (_ROLES_HELD.replace("?m org:organization ?org", f"?m org:organization {org}")
-            .replace("time:inXSDDate ?day", f"time:inXSDDate {day}"))
-
-
-def _conflicts(store: ox.Store, plan: _Plan) -> Iterator[str]:
-    """Single-seat posts held by two people, and people with two titles, on the same date."""
-    scratch = ox.Store()
-    scratch.extend(plan.quads)
-    names: dict[str, str] = {}
-
-    def name(iri: str) -> str:
-        if iri not in names:
-            here = [_v(q.object) for q in
-                    scratch.quads_for_pattern(_n(iri), _n(SDO.name), None, None)]
-            facts = _stored_facts(store, iri)
-            names[iri] = (here[0] if here else max(sorted(facts.labels), key=len)
-                          if facts is not None and facts.labels else iri)
-        return names[iri]
-
-    def rows(db: ox.Store, sparql: str) -> ox.QuerySolutions:
-        solutions = db.query(sparql, prefixes=PREFIXES)
-        assert isinstance(solutions, ox.QuerySolutions)
-        return solutions
-
-    seen = set()
-    for row in rows(scratch, _ROLES_HELD):
-        org, day = row["org"], row["day"]
-        person, title = _v(row["person"]), normalize_title(_v(row["title"]))
-        query = _held_at(org, day)
-        others = [(r["g"], _v(r["person"]), normalize_title(_v(r["title"])))
-                  for r in rows(store, query) if r["g"] != plan.graph]
-        others += [(plan.graph, _v(r["person"]), normalize_title(_v(r["title"])))
-                   for r in rows(scratch, query)]
-        for g, other, other_title in others:
-            where = "this article" if g == plan.graph else _article_id_of(g)
-            if other != person and other_title == title and is_single_seat(title):
-                key: tuple[str, ...] = ("seat", title, org.value, day.value,
-                                        *sorted((person, other)))
-                message = (f"{title} of {name(org.value)} on {day.value}: {name(person)} "
-                           f"(this article) and {name(other)} ({where})")
-            elif other == person and other_title != title:
-                key = ("titles", person, org.value, day.value, *sorted((title, other_title)))
-                message = (f"{name(person)} in {name(org.value)} on {day.value}: {title} "
-                           f"(this article) and {other_title} ({where})")
-            else:
-                continue
-            if key not in seen:
-                seen.add(key)
-                yield message
-
-
-def _article_id_of(g: ox.NamedNode) -> str:
-    return unquote(g.value[len(str(GRAPH)):]) if g.value.startswith(str(GRAPH)) else g.value
-
-
 # ------------------------------------------------------------------ removing, unmerging
-def remove_article(store: ox.Store, article_id: str) -> ArticleChange:
+def remove_article(store: Backend, article_id: str) -> ArticleChange:
     """Remove one article's graph and decisions; entities only it mentioned disappear.
 
     Raises:
@@ -768,7 +377,7 @@ def remove_article(store: ox.Store, article_id: str) -> ArticleChange:
     return ArticleChange(article_id, "removed")
 
 
-def _find_decision(store: ox.Store, decision: str) -> ox.NamedNode:
+def _find_decision(store: Backend, decision: str) -> ox.NamedNode:
     iri = decision if "://" in decision else DECISION + decision.removeprefix("decision:")
     d = _n(iri)
     if not any(True for _ in store.quads_for_pattern(d, _TYPE, _D_CLASS, DECISIONS)):
@@ -777,7 +386,7 @@ def _find_decision(store: ox.Store, decision: str) -> ox.NamedNode:
     return d
 
 
-def unmerge(store: ox.Store, decision: str) -> str:
+def unmerge(store: Backend, decision: str) -> str:
     """Undo a merge decision: the article's entity gets an IRI of its own again.
 
     Args:
@@ -821,14 +430,14 @@ def unmerge(store: ox.Store, decision: str) -> str:
 
 
 # ------------------------------------------------------------------ reading
-def article_ids(store: ox.Store) -> list[str]:
+def article_ids(store: Backend) -> list[str]:
     """Ids of the stored articles, sorted."""
     return sorted(_article_id_of(q.subject) for q in
                   store.quads_for_pattern(None, _HASH, None, INDEX)
                   if isinstance(q.subject, ox.NamedNode))
 
 
-def decisions(store: ox.Store, *, article_id: str | None = None) -> list[dict[str, Any]]:
+def decisions(store: Backend, *, article_id: str | None = None) -> list[dict[str, Any]]:
     """The merge decisions (all, or one article's), as dicts of plain values."""
     out = []
     subjects = (q.subject for q in store.quads_for_pattern(None, _TYPE, _D_CLASS, DECISIONS))
@@ -846,13 +455,13 @@ def decisions(store: ox.Store, *, article_id: str | None = None) -> list[dict[st
     return out
 
 
-def article_graphs(store: ox.Store) -> list[ox.NamedNode]:
+def article_graphs(store: Backend) -> list[ox.NamedNode]:
     """The names of the stored article graphs, sorted."""
     return sorted((q.subject for q in store.quads_for_pattern(None, _HASH, None, INDEX)
                    if isinstance(q.subject, ox.NamedNode)), key=str)
 
 
-def to_dataset(store: ox.Store, *, bookkeeping: bool = False) -> Dataset:
+def to_dataset(store: Backend, *, bookkeeping: bool = False) -> Dataset:
     """The article graphs (and with ``bookkeeping`` the decisions) as an rdflib Dataset."""
     graphs = article_graphs(store) + ([DECISIONS] if bookkeeping else [])
     quads = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g)]
@@ -864,7 +473,7 @@ def to_dataset(store: ox.Store, *, bookkeeping: bool = False) -> Dataset:
     return ds
 
 
-def check(store: ox.Store) -> list[str]:
+def check(store: Backend) -> list[str]:
     """Problems of consistency between the article graphs, the index and the decisions.
 
     Reads the whole store (for tests and repairs, not for every ingest); [] when sound.
