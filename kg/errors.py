@@ -33,3 +33,7 @@ class QueryError(KGError):
 
 class StoreError(KGError):
     """A graph or store cannot be read or written."""
+
+
+class ServeError(KGError):
+    """``kg serve`` cannot start: its port is taken, or a writer holds the store."""
