@@ -92,9 +92,13 @@ def _answer(source: Any, job: dict[str, Any], limit: int) -> Reply:
                        default_graphs=job["default_graphs"], named_graphs=job["named_graphs"])
     except QueryError as exc:
         return Reply.text(404 if job["kind"] == "view" else 400, str(exc))
-    media_type = negotiate(kind_of(result), accept=job["accept"], format=job["format"])
+    # SPARQLWrapper sends format= twice (a name, then a media type): the first that fits wins
+    kind = kind_of(result)
+    choices = [negotiate(kind, format=name) for name in job["formats"]] or [
+        negotiate(kind, accept=job["accept"])]
+    media_type = next((m for m in choices if m is not None), None)
     if media_type is None:
-        wanted = job["format"] or job["accept"]
+        wanted = ", ".join(job["formats"]) or job["accept"]
         return Reply.text(406, f"cannot answer this {kind_of(result)} query as {wanted!r}")
     headers = {"Content-Type": content_type(media_type), "X-KG-Result-Limit": str(limit)}
     if result.truncated:
@@ -319,7 +323,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _BadRequest("give a SPARQL query: GET /sparql?query=... or POST it")
         return self.server.pool.run({
             "kind": "query", "query": text, "accept": self.headers.get("Accept"),
-            "format": _one(params, "format"),
+            "formats": params.get("format", []),
             "default_graphs": params.get("default-graph-uri", []),
             "named_graphs": params.get("named-graph-uri", [])})
 
