@@ -477,3 +477,46 @@ def test_serve_needs_a_store(tmp_path: Path, what: str) -> None:
     assert str(path) in line
     assert {"missing": "no such store", "not a store": "not a newskg store",
             "a file": "not a store directory"}[what] in line
+
+
+# ------------------------------------------------------------------ in a real browser
+def test_serve_query_page_runs_a_saved_query_in_chromium(server: Server, store: Path) -> None:
+    """The page as a reader uses it: pick a saved query, run it, read the table; no request
+    leaves the server and the console stays clean."""
+    from test_browser import ARGS, CHROMIUM, _missing
+
+    reason = _missing()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests cannot run on CI: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    rows = len(query(connect(store, read_only=True), _saved("roles")).rows)
+    requests: list[str] = []
+    console: list[str] = []
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = chromium.new_page()
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+            page.on("pageerror", lambda e: console.append(f"error: {e}"))
+            page.goto(server.url)
+            page.select_option("#kg-saved", "roles")
+            assert page.input_value("#kg-query") == _saved("roles")
+            page.click("button[type=submit]")
+            page.wait_for_selector("#kg-out table", timeout=30_000)
+            shown = page.locator("#kg-out table tbody tr").count()
+            status = page.inner_text("#kg-status")
+        finally:
+            chromium.close()
+    assert shown == rows and status.startswith(f"{rows} rows")
+    assert requests and all(url.startswith(server.url) for url in requests), requests
+    assert not [line for line in console if line.startswith("error")], console
+
+
+def _saved(name: str) -> str:
+    from kg.query import saved_query
+
+    return saved_query(name)
