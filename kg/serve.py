@@ -46,6 +46,7 @@ __all__ = ["DEFAULT_PORT", "Settings", "serve"]
 DEFAULT_PORT = 7879
 _MAX_BODY = 1 << 20  # bytes of a POSTed query
 _START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
+_QUEUE_TIMEOUT = 60.0  # seconds a request waits for an idle worker
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def _work(conn: Connection, store: str, limit: int) -> None:
     """A worker's life: open the store read-only, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     from kg.store import connect
 
     try:
@@ -128,6 +130,29 @@ def _work(conn: Connection, store: str, limit: int) -> None:
         except Exception as exc:  # noqa: BLE001 - one bad query must not end the worker
             reply = Reply.text(500, f"the query failed: {type(exc).__name__}: {exc}")
         conn.send(reply)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this worker when the fork server goes, and let the fork server go with
+    ``kg serve``, so that a query does not outlive a server killed with ``kill -9``.
+
+    Every process the fork server forks inherits the write end of its "alive" pipe, and the
+    fork server runs until every copy is closed: the worker closes its own (it forks nothing).
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(fd, int):
+        os.close(fd)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere the worker ends at its next read from the closed pipe
 
 
 class _Worker:
@@ -167,7 +192,6 @@ class _Pool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        self.timeouts = 0
         for _ in range(settings.workers):
             self._add()
 
@@ -190,13 +214,13 @@ class _Pool:
             print(f"error: {exc}", file=sys.stderr, flush=True)
 
     def run(self, job: dict[str, Any]) -> Reply:
-        """Run ``job`` on an idle worker within the timeout (waiting for one counts)."""
-        deadline = time.monotonic() + self.settings.timeout
+        """Run ``job`` on the next idle worker; it may run for the timeout."""
         try:
-            worker = self._idle.get(timeout=self.settings.timeout)
+            worker = self._idle.get(timeout=_QUEUE_TIMEOUT)
         except queue.Empty:
-            return Reply.text(503, f"every query worker is busy; try again (timeout "
-                                   f"{self.settings.timeout:g} s)")
+            return Reply.text(503, f"every query worker stayed busy for {_QUEUE_TIMEOUT:.0f} s; "
+                                   "try again later")
+        deadline = time.monotonic() + self.settings.timeout
         try:
             worker.conn.send(job)
             if worker.conn.poll(max(deadline - time.monotonic(), 0)):
@@ -206,7 +230,6 @@ class _Pool:
         except (EOFError, OSError):
             threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
             return Reply.text(500, "the query worker died (out of memory?); it was restarted")
-        self.timeouts += 1
         # kill now, so the runaway query stops using CPU; start the new worker off this thread
         worker.process.kill()
         threading.Thread(target=self._replace, args=(worker,), daemon=True).start()

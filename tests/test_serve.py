@@ -8,6 +8,7 @@ store's, not numbers copied into the test.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -18,6 +19,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -434,6 +436,22 @@ def test_serve_stops_cleanly_and_leaves_the_store_untouched(copy: Path, tmp_path
     assert _all_gone(children)
     assert snapshot(copy) == before
     connect(copy).flush()  # the lock is released: a writer can open it
+
+
+def test_serve_killed_takes_its_running_query_along(copy: Path, tmp_path: Path) -> None:
+    running = start(copy, tmp_path / "serve.log", "--timeout", "600", "--workers", "1")
+    children = _descendants(running.process.pid)
+    def runaway() -> None:
+        with contextlib.suppress(OSError):  # the server dies under it
+            get(running, RUNAWAY)
+
+    client = threading.Thread(target=runaway, daemon=True)
+    client.start()
+    time.sleep(1)  # the worker is deep in the cross join by now
+    assert running.stop(signal.SIGKILL) == -signal.SIGKILL
+    assert _all_gone(children)
+    connect(copy).flush()  # nothing holds the store any more
+    client.join(60)
 
 
 def one_error(args: list[str]) -> str:
