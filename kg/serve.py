@@ -275,7 +275,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._route(self.path, None)
 
     def do_POST(self) -> None:  # noqa: N802
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self._send(Reply.text(400, "give the body's length as Content-Length"))
+            return
         if length > _MAX_BODY:
             self._send(Reply.text(413, f"the request body is over {_MAX_BODY} bytes"))
             return
@@ -380,9 +386,13 @@ class _Server(ThreadingHTTPServer):
         self.settings = settings
         from kg.page import query_page
 
-        self.page = query_page(store=settings.store, timeout=settings.timeout,
-                               limit=settings.limit).encode()
+        self.page: bytes = query_page(store=settings.store, timeout=settings.timeout,
+                                      limit=settings.limit).encode()
         super().__init__((settings.host, settings.port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that went away
+            super().handle_error(request, client_address)
 
 
 _PAGE_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
