@@ -27,6 +27,7 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic
 
 from kg.graph import graph_iri
-from kg.query import query
+from kg.query import format_result, query, saved_queries
 from kg.store import connect
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
@@ -182,6 +183,18 @@ def test_serve_rdflib_sparqlstore(server: Server, store: Path, method: str) -> N
 
 
 # ------------------------------------------------------------------ protocol
+@pytest.mark.parametrize("name", sorted(saved_queries()))
+def test_serve_saved_queries_give_the_rows_of_kg_query(server: Server, store: Path,
+                                                        name: str) -> None:
+    sparql = saved_queries()[name][1]
+    status, _, body = get(server, sparql, accept="application/sparql-results+json")
+    assert status == 200, body
+    got = json.loads(body)["results"]["bindings"]
+    want = json.loads(format_result(expected(store, sparql), "json"))["results"]["bindings"]
+    key = partial(json.dumps, sort_keys=True)
+    assert sorted(map(key, got)) == sorted(map(key, want))
+
+
 def test_serve_post_form_and_sparql_query(server: Server, store: Path) -> None:
     want = names(expected(store, SELECT).rows)
     form = urllib.parse.urlencode({"query": SELECT}).encode()
@@ -324,8 +337,6 @@ _EXTERNAL = re.compile(r"""(?:src|href|action|srcset)\s*=\s*["']?\s*(?:[a-z]+:)?
 
 
 def test_serve_query_page_is_offline_with_saved_queries(server: Server) -> None:
-    from kg.query import saved_queries
-
     status, headers, body = http(server.url)
     page = body.decode()
     assert status == 200 and headers["Content-Type"].startswith("text/html")
