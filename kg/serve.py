@@ -352,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _BadRequest("give a SPARQL query: GET /sparql?query=... or POST it")
         return self.server.pool.run({
             "kind": "query", "query": text, "accept": self.headers.get("Accept"),
-            "formats": params.get("format", []),
+            "formats": [f for f in params.get("format", []) if f.strip()],
             "default_graphs": params.get("default-graph-uri", []),
             "named_graphs": params.get("named-graph-uri", [])})
 
