@@ -11,6 +11,7 @@ import csv
 import io
 import itertools
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -25,7 +26,7 @@ from kg.graph import quiet_rdflib
 from kg.vocab import BASE, PREFIXES
 
 __all__ = ["Result", "saved_queries", "saved_query", "open_store", "query", "format_result",
-           "RESULT_FORMATS"]
+           "RESULT_FORMATS", "has_dataset"]
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 #: Where triples without a named graph (a Turtle file, an rdflib Graph) are put, so that the
@@ -154,7 +155,10 @@ def query(source: str | Path | Dataset | Graph | ox.Store, sparql: str, *,
         QueryError: the query is not valid SPARQL 1.1 (the message says where).
     """
     store = open_store(source)
-    dataset: dict[str, Any] = {"use_default_graph_as_union": not default_graphs}
+    # pyoxigraph ignores FROM when the default graph is the union: the query's own dataset
+    # (FROM, FROM NAMED) must win over that default, and the protocol's over both
+    dataset: dict[str, Any] = {
+        "use_default_graph_as_union": not default_graphs and not has_dataset(sparql)}
     if default_graphs:
         dataset["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
     if named_graphs:
@@ -180,6 +184,26 @@ def query(source: str | Path | Dataset | Graph | ox.Store, sparql: str, *,
         raise QueryError(f"the query failed: {exc}") from None
     cut = limit is not None and len(rows) > limit
     return Result(variables=variables, rows=rows[:limit] if cut else rows, truncated=cut)
+
+
+_HIDE = re.compile(r'"""[\s\S]*?"""|' r"'''[\s\S]*?'''|" r'"(?:[^"\\\n]|\\.)*"|'
+                   r"'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
+_FROM = re.compile(r"(?<![?$\w:-])FROM\s+(?:NAMED\s+)?(?:<|[A-Za-z][\w.-]*:|:)", re.IGNORECASE)
+
+
+def has_dataset(sparql: str) -> bool:
+    """Whether ``sparql`` names its own dataset (``FROM`` or ``FROM NAMED``).
+
+    Strings, IRIs and comments are masked first, so "from" inside them does not count.
+
+    Examples:
+        >>> has_dataset("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }")
+        True
+        >>> has_dataset("SELECT ?from WHERE { ?from ex:from 'FROM <x>' } # FROM <y>")
+        False
+    """
+    masked = _HIDE.sub(lambda m: "<>" if m.group(0).startswith("<") else " ", sparql)
+    return _FROM.search(masked) is not None
 
 
 # ------------------------------------------------------------------ output formats

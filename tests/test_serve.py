@@ -282,6 +282,10 @@ def test_serve_default_and_named_graph_uri(server: Server, store: Path) -> None:
         "default-graph-uri": second})
     assert status == 200
     assert [b["name"]["value"] for b in json.loads(body)["results"]["bindings"]] == want
+    # the query's own FROM is the dataset too (pyoxigraph would ignore it under the union)
+    from_second = sparql.replace(" WHERE", f" FROM <{second}> WHERE")
+    status, _, body = get(server, from_second, accept="application/json")
+    assert [b["name"]["value"] for b in json.loads(body)["results"]["bindings"]] == want
     graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     status, _, body = get(server, graphs, accept="application/json",
                           **{"named-graph-uri": first})
