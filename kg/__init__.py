@@ -17,6 +17,7 @@ from kg.errors import (
     KGError,
     ModelNotFoundError,
     QueryError,
+    ServeError,
     StoreError,
     ValidationError,
     WorkerError,
@@ -51,8 +52,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Article", "BuildReport", "Entity", "Evidence", "IngestError", "KGError",
     "LegislativeAction", "ModelNotFoundError", "QueryError", "Result", "Role", "Span",
-    "Statement", "StoreError", "TimeRef", "ValidationError", "WorkerError", "__version__",
-    "build",
+    "ServeError", "Statement", "StoreError", "TimeRef", "ValidationError", "WorkerError",
+    "__version__", "build",
     "build_graphs", "export_graph", "format_result", "query", "read_articles", "read_graph",
     "render_html", "resolve", "saved_queries", "show", "to_graph", "to_networkx", "validate",
     "write_graph",

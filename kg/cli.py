@@ -372,6 +372,36 @@ def unmerge(
     db.flush()
 
 
+@app.command("serve")
+def serve_cmd(
+    store: Annotated[Path, typer.Option("--store", "-s", help="The store directory.")],
+    port: Annotated[int, typer.Option(
+        "--port", "-p", help="Port on 127.0.0.1 (0 picks a free one).")] = 7879,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", help="Seconds a query may run before it is stopped.")] = 30.0,
+    limit: Annotated[int, typer.Option(
+        "--limit", help="Rows (or triples) at most in an answer.")] = 10_000,
+    workers: Annotated[int, typer.Option(
+        "--workers", help="Query worker processes (queries running at once).")] = 2,
+) -> None:
+    """Serve a store over SPARQL 1.1 on 127.0.0.1 (read-only), with a query page and the view."""
+    from kg.serve import Settings, serve
+
+    if not 0 <= port <= 65535:
+        _fail(f"--port must be between 0 and 65535, not {port}")
+    if timeout <= 0 or limit < 1 or workers < 1:
+        _fail("--timeout must be above 0 seconds, --limit and --workers at least 1")
+
+    def ready(url: str) -> None:
+        print(url, flush=True)
+        err.print(f"serving {store} (read-only) at {url}  (SPARQL endpoint: {url}sparql, "
+                  f"view: {url}view); Ctrl-C stops it", soft_wrap=True)
+
+    serve(Settings(store, port=port, timeout=timeout, limit=limit, workers=workers),
+          on_ready=ready)
+    err.print("stopped")
+
+
 def main() -> None:
     """Entry point: run the app, turning every KGError into one red line and exit code 1."""
     try:

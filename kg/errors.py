@@ -39,3 +39,7 @@ class StoreError(KGError):
 
 class WorkerError(KGError):
     """Parallel extraction failed: a worker died on an article, or no cluster answers."""
+
+
+class ServeError(KGError):
+    """``kg serve`` cannot start: its port is taken, or a writer holds the store."""

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -23,7 +27,7 @@ from kg.remote import RemoteStore
 from kg.vocab import BASE, PREFIXES
 
 __all__ = ["Result", "saved_queries", "saved_query", "open_store", "query", "format_result",
-           "RESULT_FORMATS"]
+           "RESULT_FORMATS", "has_dataset"]
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 #: Where triples without a named graph (a Turtle file, an rdflib Graph) are put, so that the
@@ -40,6 +44,8 @@ class Result:
     rows: list[tuple[Term | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[ox.Triple] | None = None
+    #: True when ``query(..., limit=N)`` stopped at N rows (or triples) and more were there.
+    truncated: bool = False
 
     def records(self) -> list[dict[str, str | None]]:
         """Rows as dicts of plain strings (lexical values), handy in notebooks."""
@@ -131,17 +137,45 @@ def _graph_file(path: Path) -> Path:
     return path
 
 
-def query(source: str | Path | Dataset | Graph | ox.Store | RemoteStore, sparql: str) -> Result:
+def query(source: str | Path | Dataset | Graph | ox.Store | RemoteStore, sparql: str, *,
+          limit: int | None = None, default_graphs: Sequence[str] = (),
+          named_graphs: Sequence[str] = ()) -> Result:
     """Run ``sparql`` over ``source`` (see ``open_store``); the default graph is the union.
 
-    A ``kg.remote.RemoteStore`` runs the query on its server.
+    Args:
+        source: a graph file or directory, an rdflib graph, a pyoxigraph Store, or a
+            ``kg.remote.RemoteStore`` (the query then runs on its server).
+        sparql: a SPARQL 1.1 query (newskg's prefixes are predeclared).
+        limit: keep at most this many rows (or triples); ``Result.truncated`` tells if some
+            were left out. None keeps them all.
+        default_graphs: IRIs of the graphs whose merge is the default graph instead of the
+            union of all graphs (SPARQL Protocol ``default-graph-uri``).
+        named_graphs: IRIs of the only graphs ``GRAPH`` may reach (``named-graph-uri``);
+            empty means every graph.
 
     Raises:
         QueryError: the query is not valid SPARQL 1.1 (the message says where).
     """
     store = source if isinstance(source, RemoteStore) else open_store(source)
+    # pyoxigraph ignores FROM when the default graph is the union: the query's own dataset
+    # (FROM, FROM NAMED) must win over that default, and the protocol's over both
+    dataset: dict[str, Any] = {
+        "use_default_graph_as_union": not default_graphs and not has_dataset(sparql)}
+    if default_graphs:
+        dataset["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
+    if named_graphs:
+        dataset["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
     try:
-        answer = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        answer = store.query(sparql, prefixes=PREFIXES, **dataset)
+        if isinstance(answer, ox.QueryBoolean):
+            return Result(boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            triples = list(itertools.islice(answer, None if limit is None else limit + 1))
+            cut = limit is not None and len(triples) > limit
+            return Result(triples=triples[:limit] if cut else triples, truncated=cut)
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(sol[v] for v in variables) for sol in
+                itertools.islice(answer, None if limit is None else limit + 1)]
     except SyntaxError as exc:
         # the parser's message can run over several lines of character classes
         message = " ".join(str(exc).split())
@@ -150,29 +184,46 @@ def query(source: str | Path | Dataset | Graph | ox.Store | RemoteStore, sparql:
         raise QueryError(f"bad SPARQL: {message}") from None
     except (ValueError, OSError, RuntimeError) as exc:
         raise QueryError(f"the query failed: {exc}") from None
-    if isinstance(answer, ox.QueryBoolean):
-        return Result(boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        return Result(triples=list(answer))
-    variables = [v.value for v in answer.variables]
-    rows = [tuple(sol[v] for v in variables) for sol in answer]
-    return Result(variables=variables, rows=rows)
+    cut = limit is not None and len(rows) > limit
+    return Result(variables=variables, rows=rows[:limit] if cut else rows, truncated=cut)
+
+
+_HIDE = re.compile(r'"""[\s\S]*?"""|' r"'''[\s\S]*?'''|" r'"(?:[^"\\\n]|\\.)*"|'
+                   r"'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
+_FROM = re.compile(r"(?<![?$\w:-])FROM\s+(?:NAMED\s+)?(?:<|[A-Za-z][\w.-]*:|:)", re.IGNORECASE)
+
+
+def has_dataset(sparql: str) -> bool:
+    """Whether ``sparql`` names its own dataset (``FROM`` or ``FROM NAMED``).
+
+    Strings, IRIs and comments are masked first, so "from" inside them does not count.
+
+    Examples:
+        >>> has_dataset("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }")
+        True
+        >>> has_dataset("SELECT ?from WHERE { ?from ex:from 'FROM <x>' } # FROM <y>")
+        False
+    """
+    masked = _HIDE.sub(lambda m: "<>" if m.group(0).startswith("<") else " ", sparql)
+    return _FROM.search(masked) is not None
 
 
 # ------------------------------------------------------------------ output formats
-def _json_term(term: Term) -> dict[str, str]:
+def _json_term(term: Term) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
     if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
         elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": str(term)}
+    return {"type": "triple", "value": {  # SPARQL 1.2 results: a triple term's parts
+        "subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
+        "object": _json_term(term.object)}}
 
 
 def _plain(term: Term | None) -> str:

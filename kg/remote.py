@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import time
 from collections import defaultdict
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -161,7 +161,8 @@ class RemoteStore:
             client.close()
 
     # ------------------------------------------------------------------ HTTP
-    def _send(self, method: str, url: str, *, what: str, data: dict[str, str] | None = None,
+    def _send(self, method: str, url: str, *, what: str,
+              data: Mapping[str, str | list[str]] | None = None,
               params: dict[str, str] | None = None, accept: str | None = None,
               ok404: bool = False) -> httpx.Response:
         """One request, retried on transient failures; any other failure is a StoreError."""
@@ -220,20 +221,29 @@ class RemoteStore:
     # ------------------------------------------------------------------ pyoxigraph.Store subset
     def query(self, sparql: str, *, prefixes: dict[str, str] | None = None,
               use_default_graph_as_union: bool = False,
+              default_graph: Sequence[ox.NamedNode] = (),
+              named_graphs: Sequence[ox.NamedNode] = (),
               ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query on the server; the answer as pyoxigraph's query results.
 
         The query is parsed here first (by pyoxigraph, on an empty store), so bad SPARQL gives
         the same message as on the embedded store, and the Accept header asks for exactly one
-        format: SPARQL JSON results, or N-Triples for CONSTRUCT and DESCRIBE.
+        format: SPARQL JSON results, or N-Triples for CONSTRUCT and DESCRIBE. ``default_graph``
+        and ``named_graphs`` go to the server as the protocol's ``default-graph-uri`` and
+        ``named-graph-uri``.
         """
         prefixes = prefixes or {}
         kind = ox.Store().query(sparql, prefixes=prefixes)  # raises SyntaxError as usual
         text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + sparql
-        params = {"union-default-graph": ""} if (use_default_graph_as_union
+        params = {"union-default-graph": ""} if (use_default_graph_as_union and not default_graph
                                                  and self._oxigraph_layout) else None
+        form: dict[str, str | list[str]] = {"query": text}
+        if default_graph:
+            form["default-graph-uri"] = [g.value for g in default_graph]
+        if named_graphs:
+            form["named-graph-uri"] = [g.value for g in named_graphs]
         graph = isinstance(kind, ox.QueryTriples)
-        response = self._send("POST", self.query_url, what="query", data={"query": text},
+        response = self._send("POST", self.query_url, what="query", data=form,
                               params=params, accept=_RDF if graph else _JSON)
         if graph:
             fmt = _rdf_format(response)

@@ -10,6 +10,9 @@ with code 1 and print that line on stderr; every other command must exit with co
   once each and in README order, in one temporary directory laid out like a checkout:
   ``examples/``, ``kg/`` (for ``--file kg/queries/...``) and ``.venv/bin/kg``. So the README
   must build ``out/`` before it queries it, as a reader following along would.
+- ``kg serve ...`` lines never exit by themselves: each is started, must print its URL on
+  stdout within a minute and answer a query and its page there, and is then stopped with
+  SIGINT (Ctrl-C), which must end it with code 0.
 - ``make X`` lines are not run (``make test`` would run this test again); ``X`` must be a
   target of the Makefile.
 - Any other command fails the test: show it in a ``text`` block instead, or test it here.
@@ -21,9 +24,14 @@ from __future__ import annotations
 
 import os
 import re
+import select
+import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,9 +111,38 @@ def runs(workdir: Path) -> dict[Shown, subprocess.CompletedProcess[str]]:
     it here as well would cost the model's start-up again.
     """
     env = {**os.environ, "PATH": f"{KG.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    return {shown: subprocess.run(shown.command, shell=True, cwd=workdir, env=env,
-                                  capture_output=True, text=True, timeout=120, check=False)
+    return {shown: serve(shown.command, workdir, env) if shown.command.split()[1] == "serve"
+            else subprocess.run(shown.command, shell=True, cwd=workdir, env=env,
+                                capture_output=True, text=True, timeout=120, check=False)
             for shown in KG_COMMANDS}
+
+
+def serve(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run a shown ``kg serve``: wait for its URL, query it, stop it with SIGINT (Ctrl-C)."""
+    process = subprocess.Popen(shlex.split(command), cwd=cwd, env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], 60)
+    url = process.stdout.readline().strip() if ready else ""
+    problem = ""
+    if url.startswith("http://"):
+        ask = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+        try:
+            with urllib.request.urlopen(f"{url}sparql?{ask}", timeout=60) as response:
+                answer = response.read()
+            with urllib.request.urlopen(url, timeout=60) as response:
+                page = response.read()
+            if answer != b'{"head":{},"boolean":true}' or b"<form" not in page:
+                problem = f"unexpected answers from {url}: {answer!r}"
+        except OSError as exc:
+            problem = f"{url} did not answer: {exc}"
+    else:
+        problem = f"no URL on stdout: {url!r}"
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(command, 1 if problem else process.returncode,
+                                       url + "\n" + out, err + problem)
 
 
 def test_readme_shows_commands() -> None:

@@ -227,6 +227,17 @@ def test_remote_default_graph_is_the_union(loaded: RemoteStore, embedded: ox.Sto
     assert query(loaded, text).records() == expected
 
 
+def test_remote_protocol_dataset_as_embedded(loaded: RemoteStore, embedded: ox.Store) -> None:
+    """``default-graph-uri`` (as ``kg serve`` passes it on) narrows the default graph to one
+    article on the server, as on the embedded store."""
+    text = "SELECT ?id WHERE { ?a a schema:NewsArticle ; schema:identifier ?id } ORDER BY ?id"
+    graph = str(query(embedded, "SELECT ?g WHERE { GRAPH ?g { ?a a schema:NewsArticle } } "
+                                "ORDER BY ?g LIMIT 1").rows[0][0].value)
+    expected = query(embedded, text, default_graphs=[graph]).records()
+    assert len(expected) == 1
+    assert query(loaded, text, default_graphs=[graph]).records() == expected
+
+
 def test_remote_construct_gives_the_embedded_triples(loaded: RemoteStore,
                                                      embedded: ox.Store) -> None:
     text = ("CONSTRUCT { ?p a schema:Person ; schema:name ?n } "
