@@ -46,7 +46,7 @@ def _same(source: ox.Store, name: str) -> int:
 
 @pytest.fixture(scope="module")
 def generated() -> ox.Store:
-    """60 generated articles (benchmarks/generate.py, seed 0) in one store, as kg build makes them."""
+    """60 generated articles (benchmarks/generate.py, seed 0) in one store, as built."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import generate
 
