@@ -391,15 +391,17 @@ class GraphWriter:
             self._file.write("".join(f"@prefix {p}: <{ns}> .\n"
                                      for p, ns in PREFIXES.items()).encode())
 
-    def add(self, ds: Dataset) -> None:
-        """Append the graphs of ``ds``."""
+    def add(self, ds: Dataset) -> list[ox.Quad]:
+        """Append the graphs of ``ds``; return its quads as written (pyoxigraph terms), so
+        that a caller can keep them without converting ``ds`` a second time."""
         quads = to_oxigraph(ds)
         if self.format == "nquads":
             self._file.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-            return
+            return quads
         data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
         self._file.write(b"\n" + b"\n".join(line for line in data.split(b"\n")
                                             if not line.startswith(b"@prefix ")))
+        return quads
 
     def close(self, *, keep: bool = True) -> None:
         """Finish the file (or, with ``keep=False``, throw it away)."""
