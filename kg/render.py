@@ -39,15 +39,12 @@ Python (``_layout``, O(n)) with physics off.
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 import html
 import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -60,7 +57,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kg.errors import StoreError
-from kg.export import neighbourhood, to_networkx
+from kg.export import collector_paused, neighbourhood, to_networkx
 
 __all__ = ["to_networkx", "render_html", "to_html", "show", "View"]
 
@@ -365,28 +362,10 @@ def to_html(graph: Dataset | Graph | ox.Store, *, title: str | None = None,
     return _page(nx_graph, title=title, focus=focus, depth=depth)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a while.
-
-    The page's data is a few hundred thousand small dicts and lists, none of them in a cycle;
-    each allocation burst would trigger a full collection that walks the whole networkx graph
-    again (a third of the page build at 10,000 nodes). Nothing is lost: the collector runs as
-    usual afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _page(nx_graph: nx.MultiDiGraph, *, title: str | None = None, focus: str | None = None,
           depth: int = 2) -> str:
     """The page for a graph made by ``to_networkx``."""
-    with _collector_paused():
+    with collector_paused():
         data = _page_data(nx_graph)
         blob = _script_json(data)
     heading = title if title is not None else "newskg" + (f" \u2014 {focus}" if focus else "")
