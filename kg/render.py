@@ -57,7 +57,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kg.errors import StoreError
-from kg.export import neighbourhood, to_networkx
+from kg.export import collector_paused, neighbourhood, to_networkx
 
 __all__ = ["to_networkx", "render_html", "to_html", "show", "View"]
 
@@ -183,11 +183,11 @@ def _utf16(text: str, index: int) -> int:
     return index + sum(char > "\uffff" for char in text[:index])
 
 
-def _caption(nx_graph: nx.MultiDiGraph, u: str, v: str, data: dict[str, Any]) -> str:
-    src, dst, label = nx_graph.nodes[u]["label"], nx_graph.nodes[v]["label"], data["label"]
+def _caption(nodes: dict[str, dict[str, Any]], u: str, v: str, data: dict[str, Any]) -> str:
+    src, dst, label = nodes[u]["label"], nodes[v]["label"], data["label"]
     if data["kind"] == "statement":
         return f"{src} {label}" + (f": \u201c{data['quote']}\u201d" if data["quote"] else "")
-    if nx_graph.nodes[v]["kind"] == "Post":
+    if nodes[v]["kind"] == "Post":
         return f"{src} \u2014 {label}"
     return f"{src} \u2014 {label} \u2192 {dst}"
 
@@ -224,8 +224,12 @@ def _page_data(nx_graph: nx.MultiDiGraph) -> dict[str, Any]:
     """vis-network's node and edge lists and options, and the side panel's data."""
     big = nx_graph.number_of_nodes() > LAYOUT_THRESHOLD
     positions = _layout(nx_graph) if big else {}
-    ids = {node: i for i, node in enumerate(nx_graph)}
+    node_data: dict[str, dict[str, Any]] = dict(nx_graph.nodes(data=True))
+    kinds = {node: data["kind"] for node, data in node_data.items()}
+    ids = {node: i for i, node in enumerate(node_data)}
+    degree = dict(nx_graph.degree())
     panel = _Panel(nx_graph.graph.get("articles", {}))
+    evidence, item = panel.evidence, panel.item
     vis_nodes: list[dict[str, Any]] = []
     vis_edges: list[dict[str, Any]] = []
     info_nodes: list[dict[str, Any]] = []
@@ -237,27 +241,29 @@ def _page_data(nx_graph: nx.MultiDiGraph) -> dict[str, Any]:
     touching: dict[str, list[int]] = defaultdict(list)
     for (u, v, label), facts in merged.items():
         kind, count = facts[0]["kind"], len(facts)
-        touching[u].append(len(vis_edges))
-        touching[v].append(len(vis_edges))
-        vis = {"id": len(vis_edges), "from": ids[u], "to": ids[v], "color": EDGE_KINDS[kind][1],
+        at = len(vis_edges)
+        touching[u].append(at)
+        touching[v].append(at)
+        vis = {"id": at, "from": ids[u], "to": ids[v], "color": EDGE_KINDS[kind][1],
                "width": round(1 + math.log2(count), 2),
-               "label": "" if nx_graph.nodes[v]["kind"] in ("Post", "Statement") else
+               "label": "" if kinds[v] in ("Post", "Statement") else
                _short(label if count == 1 else f"{label} \u00d7{count}", 30)}
         if kind in ("membership", "location"):
             vis["dashes"] = True
-        if parallel[frozenset((u, v))] and not big:  # bend parallel edges apart
-            vis["smooth"] = {"enabled": True, "type": "curvedCW",
-                             "roundness": 0.2 * parallel[frozenset((u, v))]}
-        parallel[frozenset((u, v))] += 1
+        pair = frozenset((u, v))
+        bends = parallel[pair]
+        if bends and not big:  # bend parallel edges apart
+            vis["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.2 * bends}
+        parallel[pair] = bends + 1
         vis_edges.append(vis)
-        caption = _caption(nx_graph, u, v, facts[0]) + (f" ({count} facts)" if count > 1 else "")
+        caption = _caption(node_data, u, v, facts[0]) + (f" ({count} facts)" if count > 1 else "")
         sourced = [f for f in facts if f["evidence"]]
-        info_edges.append(panel.item(
+        info_edges.append(item(
             label, EDGE_KINDS[kind][0], [caption],
-            [panel.evidence(f["evidence"], f.get("quote")) for f in sourced[:_MAX_EVIDENCE]],
+            [evidence(f["evidence"], f.get("quote")) for f in sourced[:_MAX_EVIDENCE]],
             {f["evidence"]["article"] for f in sourced},
             more=max(len(sourced) - _MAX_EVIDENCE, 0), type=kind))
-    for node, data in nx_graph.nodes(data=True):
+    for node, data in node_data.items():
         helper = data["kind"] in _HELPERS
         vis = {"id": ids[node], "label": _short(data["label"]), "group": data["kind"]}
         if not helper:
@@ -265,7 +271,7 @@ def _page_data(nx_graph: nx.MultiDiGraph) -> dict[str, Any]:
         if node in positions:
             vis["x"], vis["y"] = positions[node]
         vis_nodes.append(vis)
-        facts_, n_articles = nx_graph.degree(node), len(data["articles"])
+        facts_, n_articles = degree[node], len(data["articles"])
         lines = [f"also written: {', '.join(data['aliases'])}"] if data["aliases"] else []
         lines += [data["iri"]] if "iri" in data else []
         lines.append(f"{facts_} fact{'s' * (facts_ != 1)}" if helper else
@@ -273,9 +279,9 @@ def _page_data(nx_graph: nx.MultiDiGraph) -> dict[str, Any]:
                      f"article{'s' * (n_articles != 1)}")
         extra = {} if helper else {"aliases": data["aliases"], "support": data["support"]}
         # The facts' sentences are the edges' (the page shows them from there), then mentions.
-        info_nodes.append(panel.item(
+        info_nodes.append(item(
             data["label"], data["kind"], lines,
-            [panel.evidence(ev, "mention") for ev in data["evidence"][:_MAX_EVIDENCE]],
+            [evidence(ev, "mention") for ev in data["evidence"][:_MAX_EVIDENCE]],
             set(data["articles"]), more=max(len(data["evidence"]) - _MAX_EVIDENCE, 0),
             edges=touching[node], **extra))
     groups: dict[str, dict[str, Any]] = {
@@ -359,7 +365,9 @@ def to_html(graph: Dataset | Graph | ox.Store, *, title: str | None = None,
 def _page(nx_graph: nx.MultiDiGraph, *, title: str | None = None, focus: str | None = None,
           depth: int = 2) -> str:
     """The page for a graph made by ``to_networkx``."""
-    data = _page_data(nx_graph)
+    with collector_paused():
+        data = _page_data(nx_graph)
+        blob = _script_json(data)
     heading = title if title is not None else "newskg" + (f" \u2014 {focus}" if focus else "")
     n_articles = len(nx_graph.graph.get("articles", {}))
     summary = (f"{len(data['nodes'])} nodes \u00b7 {len(data['edges'])} edges \u00b7 "
@@ -371,7 +379,7 @@ def _page(nx_graph: nx.MultiDiGraph, *, title: str | None = None, focus: str | N
     return Template(_asset("kg", "page.html")).substitute(
         csp=csp, title=html.escape(heading), summary=html.escape(summary),
         legend=_legend(nx_graph), vis_css=_asset("pyvis", "vis-network.css"), vis_js=vis_js,
-        page_css=_asset("kg", "page.css"), page_js=page_js, data=_script_json(data))
+        page_css=_asset("kg", "page.css"), page_js=page_js, data=blob)
 
 
 def _write(path: Path, text: str, what: str) -> Path:
