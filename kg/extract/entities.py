@@ -100,6 +100,8 @@ def _lexicon_mentions(doc: Doc) -> Iterable[Mention]:
             if not all(t[:1].isupper() or t.isdigit() for t in texts[i : i + size]):
                 continue
             canonical, subkind = found
+            if key == "lords" and i + 2 < n and doc[i + 2].lower_ in {",", "and"}:
+                break  # "Lords Ashby, Kerr and Vane": peers, not the chamber
             yield Mention(i, i + size, "Organization", doc[i : i + size].text, votes=3.0,
                           canonical=canonical, subkind=subkind)
             i += size - 1
@@ -127,7 +129,8 @@ def _ner_mentions(doc: Doc) -> Iterable[Mention]:
             while end - start > 1 and (doc[end - 1].lower_ in lex.TITLE_HEADS
                                        or doc[end - 1].lower_ in _NOT_ORG_TAILS):
                 end -= 1  # "UKIP MEP", "Department of Transport Document"
-            if doc[end - 1].lower_ in _NOT_ORG_TAILS or any(
+            if doc[end - 1].lower_ in _NOT_ORG_TAILS or end < len(doc) and doc[
+                    end].text[:1].isupper() and doc[end].lower_ in _NOT_ORG_TAILS or any(
                     t.lower_ in _LAW_NAME_HEADS and t.text[:1].isupper() for t in doc[start:end]):
                 continue  # "General Election", "the European Convention on Human Rights"
         span = doc[start:end]
@@ -233,7 +236,9 @@ def _pattern_orgs(doc: Doc) -> Iterable[Mention]:
             j = k
             while j < n and ((_name_word(doc[j]) or doc[j].text[:1].isupper() and doc[j].lower_
                               in lex.TITLE_HEADS and j + 1 < n and doc[j + 1].text[:1].isupper())
-                             and doc[j].lower_ not in lex.ORG_HEADS
+                             and (doc[j].lower_ not in lex.ORG_HEADS
+                                  or j + 1 < n and _name_word(doc[j + 1])
+                                  and doc[j + 1].lower_ not in lex.ORG_HEADS)
                              or doc[j].lower_ in {"and", "&"} and j + 1 < n
                              and _name_word(doc[j + 1])):
                 j += 1
@@ -261,8 +266,38 @@ _ROYAL = {"prince", "princess", "king", "queen", "duke", "duchess", "earl", "cou
 _HONOR = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame"}
 
 
+def _listed_peers(doc: Doc) -> Iterable[Mention]:
+    """"Lords Ashby, Kerr and Vane": each name of the list is a peer (a person)."""
+    n = len(doc)
+    for i, tok in enumerate(doc[:-3]):
+        if tok.text not in {"Lords", "Ladies"} or not _peer_name(doc[i + 1]) \
+                or doc[i + 2].lower_ not in {",", "and"}:
+            continue
+        j = i + 1
+        names = []
+        while j < n and _peer_name(doc[j]):
+            names.append(j)
+            if j + 2 < n and doc[j + 1].lower_ in {",", "and"} and _peer_name(doc[j + 2]):
+                j += 2
+            elif j + 3 < n and doc[j + 1].text == "," and doc[j + 2].lower_ == "and" \
+                    and _peer_name(doc[j + 3]):
+                j += 3
+            else:
+                break
+        if len(names) >= 2:
+            for k in names:
+                yield Mention(k, k + 1, "Person", doc[k].text, votes=3.0)
+
+
+def _peer_name(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.is_alpha and tok.text[:1].isupper() \
+        and tok.lower_ not in lex.ORG_HEADS and tok.lower_ not in lex.TITLE_HEADS \
+        and tok.lower_ not in _NOT_NAMES
+
+
 def _honorific_people(doc: Doc) -> Iterable[Mention]:
     """"Mr Prentis", "Lord Falconer of Thoroton", "Prince Charles": always people."""
+    yield from _listed_peers(doc)
     n = len(doc)
     for i, tok in enumerate(doc):
         low = tok.lower_.rstrip(".")
@@ -287,6 +322,7 @@ def _honorific_people(doc: Doc) -> Iterable[Mention]:
         if low in lex.PEERAGE and j + 1 < n and doc[j].lower_ == "of" \
                 and doc[j + 1].text[:1].isupper() and doc[j + 1].pos_ == "PROPN":
             j += 2
+        j = _join_hyphens(doc, i + 1, j)[1]  # "Mr Kilroy-Silk"
         yield Mention(i, j, "Person", doc[i:j].text, votes=3.0 if low in _HONOR else 2.0)
 
 
@@ -342,7 +378,21 @@ def find_mentions(doc: Doc) -> list[Mention]:
             taken[k] = True
         chosen.append(m)
     chosen.extend(_bare_surnames(doc, chosen, taken))
+    for m in chosen:
+        m.place_votes = _place_context(doc, m)
     places = [m for m in chosen if m.kind == "Location"]
     chosen.extend(_government_of(doc, places))
     chosen.sort(key=lambda m: (m.start, m.end))
     return chosen
+
+
+def _place_context(doc: Doc, m: Mention) -> float:
+    """How strongly the words around a mention say it is a place: "from Ashby, Leics"
+    (a town and its county) says so strongly, "in Ashby" or "near Ashby" weakly."""
+    if m.start == 0 or m.end >= len(doc) or doc[m.end].tag_ == "POS":
+        return 0.0
+    prev = doc[m.start - 1].lower_
+    if prev in {"from", "in", "near", "outside"} and doc[m.end].text == "," \
+            and m.end + 1 < len(doc) and doc[m.end + 1].ent_type_ in {"GPE", "LOC"}:
+        return 1.5
+    return 0.6 if prev in {"in", "near"} else 0.0

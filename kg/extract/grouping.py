@@ -28,6 +28,7 @@ class Mention:
     canonical: str | None = None
     subkind: str | None = None
     nested: bool = False  # allowed to overlap other mentions ("government of <place>")
+    place_votes: float = 0.0  # what the words around it say for a place ("from X, County")
 
 
 @dataclass
@@ -88,6 +89,11 @@ def cluster(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
             by_norm[norm].mentions.append(m)
             continue
         target = _match_existing(m, core, clusters)
+        if target is None:
+            target = _given_name_match(m, core, clusters)
+            if target is not None:  # "Nigel" is not the "Mr Nigel" of another man
+                target.mentions.append(m)
+                continue
         if target is not None:
             target.mentions.append(m)
             by_norm.setdefault(norm, target)
@@ -112,7 +118,13 @@ def _match_existing(m: Mention, core: list[str], clusters: list[Cluster]) -> Clu
             ocore = [w.lower() for w in _core(other)]
             if len(ocore) <= len(low):
                 continue
-            if m.kind == "Person" or other.kind == "Person" or _looks_like_person(other):
+            if (m.kind == "Organization" and core[0].isupper() and len(core[0]) >= 2
+                    or m.votes <= 1.0 and len(core[0]) >= 3 and core[0][1:].islower()) \
+                    and len(low) == 1 and other.kind == "Organization" \
+                    and _acronym(_core(other)).lower() == low[0]:
+                best = c  # "TUC" -> "Trades Union Congress", "Acpo" written as a word
+                m.kind = "Organization"
+            elif m.kind == "Person" or other.kind == "Person" or _looks_like_person(other):
                 # a surname (or "Mr Surname") refers to the full name ending with it
                 if len(low) == 1 and ocore[-1] == low[0] and (
                         other.kind == "Person" or _looks_like_person(other)) \
@@ -124,14 +136,22 @@ def _match_existing(m: Mention, core: list[str], clusters: list[Cluster]) -> Clu
                     ocore[: len(low)] == low or len(low) > 1 and low[-1] in _SHORT_TAILS
                     and ocore[: len(low) - 1] == low[:-1]):
                 best = c  # "Xinjiang", "Xinjiang region" -> "Xinjiang Uygur autonomous region"
-            elif m.kind == "Organization" and len(low) == 1 and core[0].isupper() \
-                    and len(core[0]) >= 2 and _acronym(_core(other)).lower() == low[0]:
-                best = c  # "TUC" -> "Trades Union Congress"
             if best is c:
                 break
         if best is not None:
             return best
     return None
+
+
+def _given_name_match(m: Mention, core: list[str], clusters: list[Cluster]) -> Cluster | None:
+    """A given name alone ("Nigel") refers to the one full name it opens ("Nigel Hart")."""
+    low = [w.lower() for w in core]
+    if m.kind != "Person" or len(low) != 1 or m.votes > 1.0:
+        return None
+    found = {id(c): c for c in clusters for o in c.mentions
+             if o.kind == "Person" and 2 <= len(_core(o)) <= 3 and not o.nested
+             and _core(o)[0].lower() == low[0]}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 _TOWN_SUFFIXES = ("shire", "ham", "bury", "ford", "field", "borough", "mouth", "chester",
@@ -152,10 +172,16 @@ def _looks_like_place(c: Cluster) -> bool:
     return False
 
 
+_FACILITY_TAILS = {"station", "airport", "prison", "road", "street", "avenue", "lane", "square",
+                   "bridge"}
+
+
 def _decide(c: Cluster) -> None:
     votes: dict[str, float] = {}
     for m in c.mentions:
         votes[m.kind] = votes.get(m.kind, 0.0) + m.votes
+        if m.place_votes and len(_words(m.text)) == 1 and m.votes <= 1.0:
+            votes["Location"] = votes.get("Location", 0.0) + m.place_votes
     canonical = [m.canonical for m in c.mentions if m.canonical]
     if canonical:
         c.kind = "Organization"
@@ -174,6 +200,9 @@ def _decide(c: Cluster) -> None:
         c.kind = "Organization"  # "High Court", "Christian Medical Fellowship"
     if c.kind != "Location" and _looks_like_place(c):
         c.kind = "Location"
+    if c.kind != "Location" and not any(m.votes > 1.0 for m in c.mentions) and words \
+            and words[-1].lower() in _FACILITY_TAILS and len(words) >= 2:
+        c.kind = "Location"  # "Waterloo Station", "Holloway Prison", "Acton Road"
     names = [" ".join(_core(m)) if c.kind == "Person" else m.text for m in c.mentions]
     peer = [m.text for m in c.mentions if m.text.split()[0].lower() in lex.PEERAGE]
     # the fullest form: most words, then the most frequent, then the first
