@@ -118,6 +118,9 @@ def _ner_mentions(doc: Doc) -> Iterable[Mention]:
         if start >= end:
             continue
         start, end = _join_hyphens(doc, start, end)
+        votes = 1.0
+        if kind != "Person" and _person_by_context(doc, start, end):
+            kind, votes = "Person", 1.5  # "Ann Cole QC", "Ann Cole, chief executive of X"
         if kind == "Person":
             start = _strip_person_titles(doc, start, end)
             while end - start > 1 and doc[end - 1].text in _POSTNOMINALS:
@@ -153,7 +156,49 @@ def _ner_mentions(doc: Doc) -> Iterable[Mention]:
         if kind == "Organization" and end < len(doc) and doc[end].text[:1].isupper() \
                 and doc[end].lower_ in lex.TITLE_HEADS:
             continue
-        yield Mention(start, end, kind, doc[start:end].text)
+        yield Mention(start, end, kind, doc[start:end].text, votes=votes)
+
+
+def _person_by_context(doc: Doc, start: int, end: int) -> bool:
+    """Two or three plain capitalised words the model called an organisation or place, that
+    the text shows to be a person: a post-nominal after them ("QC", "MP"), or a title in
+    apposition ("Ann Cole, chief executive of ...", "Ann Cole, the party's leader")."""
+    if end - start >= 3 and doc[end - 1].text in _POSTNOMINALS - {"AM"}:
+        end -= 1
+        if end - start <= 3 and all(t.is_alpha and t.text[:1].isupper() for t in doc[start:end]):
+            return True
+    words = doc[start:end]
+    if not 2 <= len(words) <= 3 or any(
+            not t.is_alpha or not t.text[:1].isupper() or t.text.isupper()
+            or t.lower_ in lex.ORG_HEADS or t.lower_ in lex.TITLE_HEADS
+            or t.lower_ in lex.COUNTRIES or t.lower_ in _NOT_NAMES
+            or t.lower_ in lex.PLACE_TAILS for t in words):
+        return False
+    n = len(doc)
+    if end < n and doc[end].text in _POSTNOMINALS - {"AM"} and (
+            end + 1 >= n or not doc[end + 1].text[:1].isupper()):
+        return True
+    if start >= 2 and doc[start - 1].text == "," and doc[start - 2].lower_ in lex.TITLE_HEADS \
+            and doc[start - 2].lower_ not in _ORGISH_TITLES and end < n and doc[end].text == ",":
+        return True  # "the party's Holyrood leader, Ann Cole, said"
+    if end + 1 >= n or doc[end].text != ",":
+        return False
+    j = end + 1
+    if doc[j].lower_ in {"the", "a", "its", "his", "her", "their"}:
+        j += 1
+    while j < n and j <= end + 6:
+        low = doc[j].lower_
+        if low in lex.TITLE_HEADS and low not in _ORGISH_TITLES and (
+                j + 1 >= n or doc[j + 1].lower_ in {",", "of", "for", "at", ".", "and", "to"}):
+            return True
+        if not (low in lex.TITLE_MODIFIERS or low in lex.TITLE_HEADS or doc[j].tag_ == "POS"
+                or doc[j].pos_ == "PROPN"):
+            return False
+        j += 1
+    return False
+
+
+_ORGISH_TITLES = {"member", "head", "host", "owner", "partner", "manager", "director"}
 
 
 def _is_group_word(span: Span) -> bool:

@@ -59,7 +59,7 @@ SPEECH_VERBS = frozenset(
     """
     say tell add argue claim deny insist warn accuse admit urge acknowledge announce
     explain suggest state declare confirm reveal stress note comment report write
-    believe predict promise pledge vow ask answer reply respond retort complain criticise
+    predict promise pledge vow ask answer reply respond retort complain criticise
     criticize condemn praise welcome dismiss reject concede maintain contend assert
     allege agree disagree describe brand call label hint indicate point observe remark
     recall recount testify told tweet post blog announce defend question challenge

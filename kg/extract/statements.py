@@ -18,6 +18,9 @@ from kg.model import Statement, TimeRef
 
 _SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "statement"}
 _SPEAKER_KINDS = ("Person", "Organization")
+#: Verbs plain enough to credit a whole group named just before ("They said").
+_PLAIN_SPEECH = {"say", "tell", "add", "insist", "argue", "claim", "warn", "deny", "state",
+                 "write", "conclude"}
 _DOCUMENTS = {"report", "statement", "letter", "article", "book", "paper", "research", "study",
               "survey", "findings", "review", "submission", "manifesto", "memo", "blog"}
 
@@ -69,23 +72,29 @@ class _Speakers:
             return self.coref.organisation(tok)
         if low in {"who", "that"} and tok.head.dep_ == "relcl":
             return self.of(tok.head.head)
+        named = self._apposed_person(tok)
+        if named is not None:  # "the party's health spokeswoman, Ann Cole, said"
+            return named
         if low in _SPOKES:
             self.rule = "spokesperson"
             return self._owner(tok)
         if low in _DOCUMENTS:
             self.rule = "document"
             return self._owner(tok, people=True)
-        # a title with the name in apposition: "the home secretary, Charles Clarke, said"
-        for child in tok.children:
-            if child.dep_ in {"appos", "compound"}:
-                key = ctx.entity_of(child)
-                if key and ctx.kind[key] == "Person":
-                    return key
         head = np_title_head(tok)
         if head is not None:
             return self.coref.description(head) or self.coref.lede(head)
         if any(c.lower_ == "the" for c in tok.children):
             return self.coref.description(tok)
+        return None
+
+    def _apposed_person(self, tok: Token) -> str | None:
+        """A title with the name in apposition: "the home secretary, Charles Clarke, said"."""
+        for child in tok.children:
+            if child.dep_ in {"appos", "compound"}:
+                key = self.ctx.entity_of(child)
+                if key and self.ctx.kind[key] == "Person":
+                    return key
         return None
 
     def _owner(self, tok: Token, *, people: bool = False) -> str | None:
@@ -198,7 +207,17 @@ def find_statements(ctx: Context, coref: Coref,
                 continue  # "X said the Tories would announce ...": reported, not reporting
             speakers.rule = None
             key = speakers.of(subj)
-            if key is None or key in found:
+            if key is None:
+                # "Mr A and Mr B ruled ... They said" / "the judges said": each of the group
+                for member in coref.group(subj) if verb in _PLAIN_SPEECH else []:
+                    if member not in found:
+                        found[member] = Statement(
+                            speaker=member, verb=verb, quote=_quote_text(ctx, sent),
+                            when=times.get(sent.start),
+                            evidence=ctx.evidence(sent, min(subj.i, tok.i), max(subj.i, tok.i),
+                                                  "plural-speakers", 0.6))
+                continue
+            if key in found:
                 continue
             # "Mr Islam and Mr Kazi deny ...": each named conjunct speaks
             for conj in subj.conjuncts:
