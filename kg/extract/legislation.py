@@ -89,6 +89,12 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
         if low in _NOT_PART or tok.tag_ == "POS" or tok.is_punct and tok.text not in {
                 "-", "(", ")"} or tok.is_space or "\n" in tok.whitespace_:
             break
+        if low == "of" and i > sent_start and doc[i - 1].pos_ == "NOUN" and doc[i + 1].dep_ == \
+                "compound" and doc[i + 1].pos_ == "NOUN" and doc[i + 1].head.i == head.i \
+                and not doc[i - 1].text[:1].isupper():
+            start = i - 1  # "freedom of information laws"
+            i -= 2
+            continue
         if tok.text[:1].isupper() or tok.dep_ in {"compound", "amod", "nmod"} and tok.pos_ in {
                 "NOUN", "ADJ", "PROPN", "NUM"} and tok.tag_ != "VBZ" or (
                 low in {"of", "and", "on", "for", "-", "to", "(", ")"} and i > sent_start
@@ -146,9 +152,10 @@ def _is_named(ctx: Context, head: Token, start: int, end: int) -> bool:
     if end > head.i + 1 and head.lower_ in {"laws", "powers", "rules", "legislation",
                                              "measures", "law"}:
         return True  # named by a purpose clause
-    if start == head.i and head.lower_ in _GENERIC and head.i + 1 < len(ctx.doc) \
-            and not ctx.doc[head.i + 1].like_num:
-        return False  # a bare "the Bill" refers back to a named one
+    if start == head.i and end == head.i + 1 and (
+            head.lower_ in _GENERIC or head.lower_ in {"bills", "acts", "laws"}) \
+            and head.i + 1 < len(ctx.doc) and not ctx.doc[head.i + 1].like_num:
+        return False  # a bare "the Bill" refers back to a named one; "bad Bills" names none
     if head.text[:1].isupper() and not head.is_sent_start:
         return True
     return start < head.i or head.lower_ in {"ban", "powers"} \
@@ -171,7 +178,10 @@ def find_laws(ctx: Context) -> list[LawMention]:
         before = [m for m in named if m.head < head.i]
         same = [m for m in before if m.name.split()[-1].lower() == head.lower_]
         after = [m for m in named if m.head > head.i]
-        target = (same or before)[-1] if (same or before) else (after[0] if after else None)
+        same_after = [m for m in after if m.name.split()[-1].lower() == head.lower_]
+        # "a bill" is the Bill named before, else the one named next, else the last law named
+        target = same[-1] if same else same_after[0] if same_after else (
+            before[-1] if before else after[0] if after else None)
         if target is not None:
             out.append(LawMention(head.i, head.i + 1, head.i, target.name))
     # "it is debated next Monday": "it" right after a law was named, as the object of an action
@@ -359,10 +369,21 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
     for law in laws:
         head = ctx.doc[law.head]
         found = _action_of(head)
+        for tok in ctx.doc[law.start : law.end]:
+            if found is not None:
+                break
+            if tok.i != head.i and not law.start <= tok.head.i < law.end:
+                found = _action_of(tok)  # the parser put the name's head elsewhere
         if found is None:
             continue
         action, word, rule = found
         actor, actor_tok = _actor(ctx, coref, word)
+        if actor is None:
+            actor, actor_tok = _venue(ctx, word)
+        for extra in _later_law(ctx, word, law, keys[law.name]):
+            if (head.sent.start, extra.action, extra.law) not in seen:
+                seen.add((head.sent.start, extra.action, extra.law))
+                out.append(extra)
         sent = head.sent
         marker = (sent.start, action, keys[law.name])
         if marker in seen:
@@ -374,6 +395,37 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
             action=action, law=keys[law.name], actor=actor, when=times.get(sent.start),
             evidence=ctx.evidence(sent, first, last, rule, 0.8 if actor else 0.7),
         ))
+    return out
+
+
+def _venue(ctx: Context, verb: Token) -> tuple[str | None, Token | None]:
+    """"debated in the Lords", "passed in the Senate": the chamber acts in a passive."""
+    if verb.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in verb.children):
+        return None, None
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "in":
+            for pobj in prep.children:
+                key = ctx.entity_of(pobj)
+                if pobj.dep_ == "pobj" and key and ctx.kind[key] == "Organization":
+                    return key, pobj
+    return None, None
+
+
+def _later_law(ctx: Context, verb: Token, law: LawMention, key: str) -> list[LegislativeAction]:
+    """"... debated in the Lords before becoming law": the law is also enacted."""
+    out = []
+    clauses = [c for c in verb.children if c.dep_ in {"advcl", "conj", "xcomp"}] + [
+        g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pcomp"]
+    for child in clauses:
+        if child.lemma_ == "become" and not any(
+                c.dep_ in {"nsubj", "nsubjpass"} for c in child.children):
+            found = _in_force(child)
+            if found is not None:
+                action, word, rule = found
+                out.append(LegislativeAction(
+                    action=action, law=key, actor=None, when=None,
+                    evidence=ctx.evidence(word.sent, min(law.start, word.i),
+                                          max(law.end - 1, word.i + 1), rule, 0.6)))
     return out
 
 

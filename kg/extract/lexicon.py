@@ -111,7 +111,7 @@ ACTION_VERBS: dict[str, str] = {
     "empower": "authorise", "permit": "authorise",
     "withdraw": "withdraw", "scrap": "withdraw", "drop": "withdraw", "abandon": "withdraw",
     "ditch": "withdraw", "retract": "withdraw",
-    "use": "other", "invoke": "other", "apply": "other", "enforce": "other",
+    "use": "other", "invoke": "other", "apply": "other",
     "support": "other",
 }
 #: Nominalisations that name an action on a law ("the passage of", "a vote on").
@@ -126,6 +126,7 @@ ACTION_NOUNS: dict[str, str] = {
     "implementation": "enact", "scrutiny": "debate", "reading": "debate",
     "use": "other", "support": "other", "opposition": "reject", "introduce": "introduce",
     "call": "propose", "demand": "propose", "push": "propose", "bid": "propose",
+    "signing": "enact",
 }
 
 #: Widely used names of parties and institutions -> canonical name and kind.
