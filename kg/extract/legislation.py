@@ -300,6 +300,12 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             if noun.lemma_ in {"debate", "discuss"} or gov.lower_ in {"on", "over"} and \
                     noun.lemma_ in {"debate", "argue"}:
                 return "debate", noun, "verb-prep"
+    # "new laws coming into force on Monday"
+    for child in tok.children:
+        if child.dep_ == "acl" and child.pos_ == "VERB":
+            found = _in_force(child)
+            if found:
+                return found
     # "the Road Safety Bill, which gets its second reading on Tuesday"
     for child in tok.children:
         if child.dep_ == "relcl" and any(c.lower_ in {"which", "that"} and c.dep_ in {
@@ -366,6 +372,7 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
     """The legislative actions of the article; ``keys`` maps law names to entity keys."""
     out: list[LegislativeAction] = []
     seen: set[tuple[int, str, str]] = set()
+    seen_extra: set[tuple[int, str, str, str | None]] = set()
     for law in laws:
         head = ctx.doc[law.head]
         found = _action_of(head)
@@ -380,21 +387,22 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
         actor, actor_tok = _actor(ctx, coref, word)
         if actor is None:
             actor, actor_tok = _venue(ctx, word)
-        for extra in _later_law(ctx, word, law, keys[law.name]):
-            if (head.sent.start, extra.action, extra.law) not in seen:
-                seen.add((head.sent.start, extra.action, extra.law))
-                out.append(extra)
         sent = head.sent
         marker = (sent.start, action, keys[law.name])
-        if marker in seen:
-            continue
-        seen.add(marker)
-        first = min(word.i, law.start, actor_tok.i if actor_tok is not None else word.i)
-        last = max(word.i, law.end - 1)
-        out.append(LegislativeAction(
-            action=action, law=keys[law.name], actor=actor, when=times.get(sent.start),
-            evidence=ctx.evidence(sent, first, last, rule, 0.8 if actor else 0.7),
-        ))
+        extras = _later_law(ctx, word, law, keys[law.name]) + _conjoined(
+            ctx, word, law, keys[law.name])
+        if marker not in seen:
+            seen.add(marker)
+            first = min(word.i, law.start, actor_tok.i if actor_tok is not None else word.i)
+            last = max(word.i, law.end - 1)
+            out.append(LegislativeAction(
+                action=action, law=keys[law.name], actor=actor, when=times.get(sent.start),
+                evidence=ctx.evidence(sent, first, last, rule, 0.8 if actor else 0.7),
+            ))
+        for extra in extras:  # a second action on the law in the same sentence
+            if (sent.start, extra.action, extra.law, extra.actor) not in seen_extra:
+                seen_extra.add((sent.start, extra.action, extra.law, extra.actor))
+                out.append(extra)
     return out
 
 
@@ -426,6 +434,30 @@ def _later_law(ctx: Context, verb: Token, law: LawMention, key: str) -> list[Leg
                     action=action, law=key, actor=None, when=None,
                     evidence=ctx.evidence(word.sent, min(law.start, word.i),
                                           max(law.end - 1, word.i + 1), rule, 0.6)))
+    return out
+
+
+def _conjoined(ctx: Context, verb: Token, law: LawMention, key: str) -> list[LegislativeAction]:
+    """"The Bill will go to a third reading and be debated in the Lords": a passive verb
+    joined to the first, with no subject of its own, acts on the same law."""
+    if ctx.doc[law.head].dep_ not in {"nsubj", "nsubjpass"}:
+        return []
+    out = []
+    for conj in verb.conjuncts:
+        if conj.i < verb.i or conj.pos_ != "VERB" or conj.lemma_ not in lex.ACTION_VERBS \
+                or not any(c.dep_ == "auxpass" for c in conj.children) \
+                or any(c.dep_ in {"nsubj", "nsubjpass"} for c in conj.children):
+            continue
+        action = lex.ACTION_VERBS[conj.lemma_]
+        agent = next((g for c in conj.children if c.dep_ == "agent" for g in c.children), None)
+        actor_tok = agent if agent is not None else _venue(ctx, conj)[1]
+        actor = ctx.entity_of(actor_tok) if actor_tok is not None else None
+        out.append(LegislativeAction(
+            action=action, law=key, actor=actor, when=None,
+            evidence=ctx.evidence(conj.sent, min(law.start, conj.i),
+                                  max(conj.i, actor_tok.i if actor_tok is not None else conj.i),
+                                  "conjoined-passive", 0.6)))
+        out += _later_law(ctx, conj, law, key)
     return out
 
 
