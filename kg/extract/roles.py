@@ -93,10 +93,10 @@ def title_before(ctx: Context, end: int, *, stop: int = 0) -> tuple[int, str | N
             i -= 1
             continue
         break
-    if i >= stop and doc[i].tag_ == "POS" and i >= 1 and org is None:
+    if i >= stop and doc[i].tag_ == "POS" and i >= 1:
         owner = ctx.entity_of(doc[i - 1])
         if owner and ctx.kind[owner] == "Organization":
-            org = owner
+            org = owner  # "Labour's Holyrood leader": the owner's, not the chamber's
     return first, org
 
 
@@ -104,8 +104,9 @@ def _title_text(ctx: Context, first: int, end: int) -> str:
     words = []
     in_phrase = False
     for tok in ctx.doc[first:end]:
-        in_phrase = in_phrase or tok.lower_ == "for"
         key = ctx.entity_of(tok)
+        in_phrase = in_phrase or tok.lower_ == "for" and not (
+            key is not None and ctx.kind[key] == "Organization")  # "Commission for X chairman"
         if key is not None and ctx.kind[key] == "Organization" and not in_phrase:
             continue
         words.append(tok.text_with_ws)
@@ -141,8 +142,12 @@ def _people(ctx: Context) -> Iterator[tuple[int, int, str]]:
 def _for_phrase(ctx: Context, k: int, stop: int) -> int:
     """End of a "for X" phrase that belongs to a title ("spokesman for women")."""
     doc = ctx.doc
-    if k >= stop or doc[k].lower_ != "for":
+    if k >= stop or doc[k].lower_ != "for" or k + 1 >= stop:
         return k
+    key = ctx.entity_of(doc[k + 1])
+    if doc[k - 1].lower_ not in _PORTFOLIO_TITLES and (doc[k + 1].lower_ in _DETS or (
+            key is not None and ctx.kind[key] in {"Organization", "Person"})):
+        return k  # "counsel for the petitioners", "agent for the Tories": not the title
     j = k + 1
     while j < stop and not doc[j].is_punct and doc[j].pos_ not in {"VERB", "AUX"} \
             and doc[j].lower_ not in {"who", "which", "that", "said", "says"} and j - k <= 7:
@@ -170,6 +175,9 @@ def _of_org(ctx: Context, i: int) -> tuple[str | None, int]:
 
 
 _POSS_PRON = {"his", "her", "their", "its", "our"}
+#: Titles whose "for X" names a portfolio ("spokesman for the Cabinet Office").
+_PORTFOLIO_TITLES = {"spokesman", "spokeswoman", "spokesperson", "minister", "secretary",
+                     "commissioner", "envoy", "ambassador", "tsar", "czar", "champion"}
 _POSTNOMINAL_ROLES = {"QC", "KC", "MP", "MEP", "MSP"}
 
 
