@@ -211,6 +211,7 @@ ORG_HEADS = frozenset(
     service services institute institution foundation trust association federation
     league society organisation organization corporation company group police force
     army navy bureau inquiry panel secretariat government administration cabinet
+    alliance coalition fellowship network
     """.split()
 )
 #: Head words that make a lower-case phrase a place ("autonomous region").

@@ -75,6 +75,9 @@ class _Speakers:
         named = self._apposed_person(tok)
         if named is not None:  # "the party's health spokeswoman, Ann Cole, said"
             return named
+        if low in {"headquarters", "hq", "leadership"}:
+            self.rule = "headquarters"  # "Tory headquarters says": the party
+            return self._owner(tok)
         if low in _SPOKES:
             self.rule = "spokesperson"
             return self._owner(tok)
