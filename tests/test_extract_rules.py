@@ -411,6 +411,16 @@ def test_extract_actions_enforcing_is_no_action_on_a_law() -> None:
     assert actions("Councils that fail to enforce the Litter Act will be fined.") == set()
 
 
+def test_extract_actions_negated_change_is_no_amendment() -> None:
+    assert actions("The Care Bill will not change the Mental Health Act.") == set()
+
+
+def test_extract_actions_long_purpose_clause_cut_at_relative() -> None:
+    found = actions("Introduce laws to allow the swift removal of tenants whose leases were "
+                    "clearly void because the landlords had sold the buildings.")
+    assert (None, "introduce", "laws to allow the swift removal of tenants") in found
+
+
 # ---------------------------------------------------------------- dates
 @pytest.mark.parametrize(
     ("text", "expected"),

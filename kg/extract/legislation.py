@@ -133,9 +133,9 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
                     and child.pos_ == "VERB":
                 last = max(t.i for t in child.subtree)
                 stop = next((t.i for t in doc[end : last + 1] if t.is_punct or t.lower_ in {
-                    "which", "that", "who", "because", "but"}), last + 1)
-                if stop - end <= 12:
-                    end = stop
+                    "which", "that", "who", "whose", "where", "when", "if", "because", "but"}),
+                    last + 1)
+                end = min(stop, end + 12)  # a long purpose is cut to its first words
     wanted = _RIGHT_PP.get(head.lower_, set())
     for child in head.children:
         if child.dep_ == "prep" and child.lower_ in wanted and child.i == end:
@@ -254,6 +254,8 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             action = lex.ACTION_VERBS[lemma]
             if action in {"pass", "other", "authorise", "propose"} and _refused(gov):
                 return "reject", gov, "refused-verb"
+            if any(c.dep_ == "neg" for c in gov.children):
+                return None  # "it will not change the law": nothing is done to it
             if action == "introduce" and _intended(gov):
                 return "propose", gov, "intended-introduction"  # "plans to introduce X"
             return action, gov, "verb-object"
