@@ -44,6 +44,7 @@ def speakers(art: Article) -> list[tuple[str | None, str]]:
          {"Select Committee on Health"}),
         ("Mr Okafor spoke to reporters outside the court.", "Person", {"Okafor"}),
         ("Lord Hartley of Stowe opened the debate.", "Person", {"Lord Hartley of Stowe"}),
+        ("The Law Lords said the detentions were unlawful.", "Organization", {"Law Lords"}),
         ("The Uzbeks living in the city were moved.", "Location", set()),
     ],
 )
@@ -419,6 +420,14 @@ def test_extract_actions_long_purpose_clause_cut_at_relative() -> None:
     found = actions("Introduce laws to allow the swift removal of tenants whose leases were "
                     "clearly void because the landlords had sold the buildings.")
     assert (None, "introduce", "laws to allow the swift removal of tenants") in found
+
+
+def test_extract_actions_its_reading_refers_to_the_law_just_named() -> None:
+    found = actions("Lord Kane's Road Safety Bill was withdrawn after its second reading in the "
+                    "House of Lords.")
+    assert ("House of Lords", "debate", "Road Safety Bill") in found
+    art = run("Lord Kane's Road Safety Bill was withdrawn after its second reading.")
+    assert all("its" not in e.aliases for e in art.entities)
 
 
 # ---------------------------------------------------------------- dates

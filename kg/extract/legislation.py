@@ -184,8 +184,15 @@ def find_laws(ctx: Context) -> list[LawMention]:
             before[-1] if before else after[0] if after else None)
         if target is not None:
             out.append(LawMention(head.i, head.i + 1, head.i, target.name))
-    # "it is debated next Monday": "it" right after a law was named, as the object of an action
+    # "it is debated next Monday": "it" right after a law was named, as the object of an action;
+    # "its second reading": "its" owning an action noun
     for tok in ctx.doc:
+        if tok.lower_ == "its" and tok.dep_ == "poss" and tok.head.lemma_ in lex.ACTION_NOUNS \
+                and tok.head.lemma_ not in {"use", "support", "call", "plan", "bid", "push"}:
+            before = [m for m in out if m.head < tok.i and tok.i - m.head < 40]
+            if before:
+                out.append(LawMention(tok.i, tok.i + 1, tok.i, before[-1].name))
+            continue
         if tok.lower_ != "it" or tok.dep_ not in {"nsubjpass", "dobj", "nsubj", "pobj"}:
             continue
         verb = tok.head if tok.dep_ != "pobj" else tok.head.head
@@ -285,6 +292,8 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
         if gov.lemma_ in lex.ACTION_VERBS and lex.ACTION_VERBS[gov.lemma_] in {
                 "enter-into-force"}:
             return "enter-into-force", gov, "comes-into-force"
+    if tok.dep_ == "poss" and tok.lower_ == "its" and gov.lemma_ in lex.ACTION_NOUNS:
+        return lex.ACTION_NOUNS[gov.lemma_], gov, "nominalisation"  # "its second reading"
     if tok.dep_ == "pobj" and gov.dep_ in {"prep", "agent"}:
         noun = gov.head
         lemma = noun.lemma_.lower()
@@ -410,8 +419,9 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
 
 def _venue(ctx: Context, verb: Token) -> tuple[str | None, Token | None]:
     """"debated in the Lords", "passed in the Senate": the chamber acts in a passive."""
-    if verb.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in verb.children):
-        return None, None
+    if verb.pos_ != "NOUN" and (verb.pos_ != "VERB" or not any(
+            c.dep_ == "auxpass" for c in verb.children)):
+        return None, None  # a passive verb, or a noun ("its second reading in the Lords")
     for prep in verb.children:
         if prep.dep_ == "prep" and prep.lower_ == "in":
             for pobj in prep.children:
@@ -475,7 +485,7 @@ def law_entities(ctx: Context, laws: list[LawMention], first_key: int) -> tuple[
     for n, (name, spans) in enumerate(mentions.items(), first_key):
         key = f"law{n}"
         keys[name] = key
-        aliases = tuple(sorted({s.text for s in spans} - {name}))
+        aliases = tuple(sorted({s.text for s in spans} - {name, "it", "its", "It", "Its"}))
         entities.append(Entity(key=key, kind="Legislation", name=name, aliases=aliases,
                                mentions=tuple(spans)))
     return entities, keys

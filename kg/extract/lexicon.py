@@ -165,6 +165,7 @@ KNOWN_ORGS: dict[str, tuple[str, str]] = {
     "commons": ("House of Commons", "GovernmentOrganization"),
     "house of commons": ("House of Commons", "GovernmentOrganization"),
     "lords": ("House of Lords", "GovernmentOrganization"),
+    "law lords": ("Law Lords", "GovernmentOrganization"),
     "house of lords": ("House of Lords", "GovernmentOrganization"),
     "congress": ("Congress", "GovernmentOrganization"),
     "senate": ("Senate", "GovernmentOrganization"),
