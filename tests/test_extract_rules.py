@@ -304,6 +304,11 @@ def test_extract_statements_belief_is_not_speech() -> None:
     assert speakers(run("Tom Reid believes the plan will work.")) == []
 
 
+def test_extract_statements_inverted_subject_after_split_title() -> None:
+    text = '"We believe this draft is good enough," said co-ordinator Peter Marsh.'
+    assert speakers(run(text)) == [("Peter Marsh", text)]
+
+
 # ---------------------------------------------------------------- legislative actions
 def actions(text: str) -> set[tuple[str | None, str, str | None]]:
     art = run(text)

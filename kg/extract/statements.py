@@ -30,9 +30,13 @@ def _subject(verb: Token) -> Token | None:
     tok: Token | None = verb
     for step in range(4):
         assert tok is not None
+        subjects = [c for c in tok.children
+                    if c.dep_ in {"nsubj", "csubj"} or c.dep_ == "nsubjpass" and step > 0]
+        if subjects:  # "Mr X was heard saying ...": the passive subject above
+            # "said co-ordinator Ann Lee": the parser may give the split title its own nsubj
+            return next((c for c in subjects if c.pos_ == "PROPN"), subjects[-1]) \
+                if len(subjects) > 1 else subjects[0]
         for child in tok.children:
-            if child.dep_ in {"nsubj", "csubj"} or child.dep_ == "nsubjpass" and step > 0:
-                return child  # "Mr X was heard saying ...": the passive subject above
             if child.dep_ == "agent":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
