@@ -122,6 +122,8 @@ def _ner_mentions(doc: Doc) -> Iterable[Mention]:
         if kind != "Person" and _person_by_context(doc, start, end):
             kind, votes = "Person", 1.5  # "Ann Cole QC", "Ann Cole, chief executive of X"
         if kind == "Person":
+            if doc[start].text in {"Lords", "Ladies"} and end - start > 1:
+                start += 1  # "Lords Ashby, Kerr and Vane": each listed name is a peer
             start = _strip_person_titles(doc, start, end)
             while end - start > 1 and doc[end - 1].text in _POSTNOMINALS:
                 end -= 1
