@@ -46,6 +46,10 @@ def speakers(art: Article) -> list[tuple[str | None, str]]:
         ("Lord Hartley of Stowe opened the debate.", "Person", {"Lord Hartley of Stowe"}),
         ("The Law Lords said the appeal must be heard again.", "Organization", {"Law Lords"}),
         ("The Uzbeks living in the city were moved.", "Location", set()),
+        ("Deputy High Court Judge Alan Frost, QC, told the hearing the case was serious.",
+         "Person", {"Alan Frost"}),
+        ("Deputy High Court Judge Alan Frost, QC, told the hearing the case was serious.",
+         "Organization", {"High Court"}),
     ],
 )
 def test_extract_entities_found(text: str, kind: str, expected: set[str]) -> None:

@@ -383,8 +383,12 @@ def _title_people(doc: Doc) -> Iterable[Mention]:
         while j < n and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() \
                 and doc[j].is_alpha and doc[j].lower_ not in lex.TITLE_HEADS and j - i <= 3:
             j += 1
-        if j - i >= 3 and (j >= n or doc[j].lower_ not in lex.ORG_HEADS):
-            yield Mention(i + 1, j, "Person", doc[i + 1 : j].text, votes=1.5)
+        if j - i < 3 or (j < n and (doc[j].lower_ in lex.ORG_HEADS
+                                     or doc[j].lower_ in lex.TITLE_HEADS)):
+            continue  # "Deputy High Court Judge X": the words name the next title's body
+        if any(doc[k].lower_ in lex.ORG_HEADS for k in range(i + 1, j)):
+            continue  # a person's name holds no "Court", "Council", "Party"
+        yield Mention(i + 1, j, "Person", doc[i + 1 : j].text, votes=1.5)
 
 
 def _bare_surnames(doc: Doc, chosen: list[Mention], taken: list[bool]) -> Iterable[Mention]:
