@@ -1,8 +1,10 @@
 """``kg serve --store http://...``: the endpoint and the view over a remote SPARQL server.
 
 The servers (Oxigraph server, Virtuoso) run on loopback and are stopped by PID
-(``tests/servers.py``); ``kg ingest`` loads the example articles into them and into a store
-directory, the reference: what ``kg serve`` forwards must give that store's rows.
+(``tests/servers.py``). ``kg ingest`` puts the example articles in a store directory, the
+reference, and its quads (articles, index, decisions) are copied to each server in one update
+(``kg ingest`` on a server is tested in test_remote.py; this saves a spaCy run per server):
+what ``kg serve`` forwards must give the reference's rows.
 """
 
 from __future__ import annotations
@@ -37,31 +39,43 @@ from test_serve import (
     start,
 )
 
+from kg.remote import RemoteStore
+from kg.store import connect
+
 PREFIX = "PREFIX schema: <https://schema.org/>\n"
 DISTINCT = ("SELECT DISTINCT ?name WHERE { ?e a schema:Person ; schema:name ?name } "
             "ORDER BY ?name")
-
-
-def ingest(store: str | Path, env: dict[str, str] | None = None) -> None:
-    result = subprocess.run([str(KG), "ingest", *map(str, EXAMPLES), "--store", str(store)],
-                            capture_output=True, text=True, timeout=300, check=False, env=env)
-    assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example articles in a store directory."""
     path = tmp_path_factory.mktemp("reference") / "store"
-    ingest(path)
+    result = subprocess.run([str(KG), "ingest", *map(str, EXAMPLES), "--store", str(path)],
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
     return path
 
 
+def load(server: Remote, reference: Path) -> None:
+    """Every quad of the reference store onto ``server``, in one update request."""
+    env = server.env
+    db = RemoteStore(_base(server), query_url=env.get("NEWSKG_STORE_QUERY_URL"),
+                     update_url=env.get("NEWSKG_STORE_UPDATE_URL"),
+                     user=env.get("NEWSKG_STORE_USER"),
+                     password=env.get("NEWSKG_STORE_PASSWORD"))
+    quads = list(connect(reference, read_only=True).quads_for_pattern(None, None, None))
+    assert len(quads) > 100
+    db.extend(quads)
+    db.close()
+
+
 @pytest.fixture(scope="module")
-def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
+def oxigraph(reference: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
     """An Oxigraph server holding the example articles."""
     server = start_oxigraph(tmp_path_factory.mktemp("serve-oxigraph") / "data")
     try:
-        ingest(server.url, environ(server))
+        load(server, reference)
         yield server
     finally:
         server.stop()
@@ -132,12 +146,12 @@ def test_serve_remote_query_page(served: Server, oxigraph: Remote) -> None:
 
 # ------------------------------------------------------------------ Virtuoso, with Digest
 @pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
+def virtuoso(reference: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
     """Virtuoso holding the example articles; kg serve asks ``/sparql-auth`` (Digest)."""
     server = start_virtuoso(tmp_path_factory.mktemp("serve-virtuoso"))
     try:
         server.env["NEWSKG_STORE_QUERY_URL"] = server.url + "-auth"
-        ingest(_base(server), environ(server))
+        load(server, reference)
         yield server
     finally:
         server.stop()
