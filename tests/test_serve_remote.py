@@ -97,7 +97,9 @@ def test_serve_remote_sparqlwrapper_select(served: Server, reference: Path) -> N
     client = SPARQLWrapper(served.url + "sparql")
     client.setQuery(PREFIX + SELECT)
     client.setReturnFormat(JSON)
-    got = [b["name"]["value"] for b in client.query().convert()["results"]["bindings"]]
+    answer = client.query().convert()
+    assert isinstance(answer, dict)
+    got = [b["name"]["value"] for b in answer["results"]["bindings"]]
     want = names(expected(reference, SELECT).rows)
     assert want and got == want
 
@@ -108,7 +110,9 @@ def test_serve_remote_sparqlwrapper_construct(served: Server, reference: Path) -
     client = SPARQLWrapper(served.url + "sparql")
     client.setQuery(PREFIX + CONSTRUCT)
     client.setReturnFormat(TURTLE)
-    got = Graph().parse(data=client.query().convert(), format="turtle")
+    turtle = client.query().convert()
+    assert isinstance(turtle, bytes)
+    got = Graph().parse(data=turtle, format="turtle")
     want = expected(reference, CONSTRUCT).to_graph()
     assert len(want) and isomorphic(got, want), graph_diff(got, want)
 
@@ -170,7 +174,9 @@ def test_serve_remote_virtuoso_select(virtuoso: Remote, reference: Path,
         client = SPARQLWrapper(running.url + "sparql")
         client.setQuery(PREFIX + DISTINCT)
         client.setReturnFormat(JSON)
-        got = [b["name"]["value"] for b in client.query().convert()["results"]["bindings"]]
+        answer = client.query().convert()
+        assert isinstance(answer, dict)
+        got = [b["name"]["value"] for b in answer["results"]["bindings"]]
         want = [row[0].value for row in expected(reference, DISTINCT).rows]
         assert want and got == want
     finally:
