@@ -39,6 +39,7 @@ from test_serve import (
     start,
 )
 
+from kg.graph import graph_iri
 from kg.remote import RemoteStore
 from kg.store import connect
 
@@ -141,6 +142,39 @@ def test_serve_remote_view_draws_the_servers_entities(served: Server, reference:
     assert int(count.findall(body.decode())[0]) < int(count.findall(page)[0])
     status, _, body = http(served.url + "view?focus=nobody-at-all")
     assert status == 404 and b"nobody-at-all" in body
+
+
+def test_serve_remote_view_sees_changes_made_while_it_runs(reference: Path,
+                                                          tmp_path: Path) -> None:
+    """Nothing read for one view is kept for the next: a removed article leaves the view, a
+    changed article graph is drawn as it is now."""
+    server = start_oxigraph(tmp_path / "data")
+    try:
+        load(server, reference)
+        running = start(server.url, tmp_path / "serve.log", env=environ(server))
+        try:
+            count = re.compile(r"(\d+) nodes")
+            before = int(count.findall(http(running.url + "view")[2].decode())[0])
+            gone = "xinjiang-follow-up-2018-10-20"
+            result = subprocess.run([str(KG), "remove", gone, "--store", server.url],
+                                    capture_output=True, text=True, timeout=60, check=False,
+                                    env=environ(server))
+            assert result.returncode == 0, result.stderr
+            kept = graph_iri("xinjiang-2018-10-16")
+            added = (f"INSERT DATA {{ GRAPH <{kept}> {{ <urn:x:ada> a <https://schema.org/Person> "
+                     '; <https://schema.org/name> "Ada Remoteview"@en } }')
+            httpx.post(f"{server.url}/update", data={"update": added},
+                       timeout=30).raise_for_status()
+            status, _, body = http(running.url + "view")
+            assert status == 200 and int(count.findall(body.decode())[0]) < before
+            assert "Ada Remoteview" in body.decode()  # the kept article's graph, read again
+            articles = "SELECT ?g WHERE { GRAPH ?g { ?a a schema:NewsArticle } }"
+            status, _, body = get(running, articles, accept="text/csv")
+            assert status == 200 and gone not in body.decode() and "xinjiang-2018" in body.decode()
+        finally:
+            assert running.stop() == 0, running.log.read_text()
+    finally:
+        server.stop()
 
 
 def test_serve_remote_query_page(served: Server, oxigraph: Remote) -> None:
