@@ -374,15 +374,17 @@ def unmerge(
 
 @app.command("serve")
 def serve_cmd(
-    store: Annotated[Path, typer.Option("--store", "-s", help="The store directory.")],
+    store: Annotated[str, typer.Option("--store", "-s", help=_STORED_HELP)],
     port: Annotated[int, typer.Option(
         "--port", "-p", help="Port on 127.0.0.1 (0 picks a free one).")] = 7879,
     timeout: Annotated[float, typer.Option(
-        "--timeout", help="Seconds a query may run before it is stopped.")] = 30.0,
+        "--timeout", help="Seconds a query may run before it is stopped (on a server's URL: "
+        "before kg serve stops waiting for its answer).")] = 30.0,
     limit: Annotated[int, typer.Option(
         "--limit", help="Rows (or triples) at most in an answer.")] = 10_000,
     workers: Annotated[int, typer.Option(
-        "--workers", help="Query worker processes (queries running at once).")] = 2,
+        "--workers", help="Query worker processes (queries running at once; on a server's "
+        "URL, queries forwarded at once, without processes).")] = 2,
 ) -> None:
     """Serve a store over SPARQL 1.1 on 127.0.0.1 (read-only), with a query page and the view."""
     from kg.serve import Settings, serve
@@ -397,7 +399,10 @@ def serve_cmd(
         err.print(f"serving {store} (read-only) at {url}  (SPARQL endpoint: {url}sparql, "
                   f"view: {url}view); Ctrl-C stops it", soft_wrap=True)
 
-    serve(Settings(store, port=port, timeout=timeout, limit=limit, workers=workers),
+    from kg.remote import is_remote
+
+    location: str | Path = store if is_remote(store) else Path(store)
+    serve(Settings(location, port=port, timeout=timeout, limit=limit, workers=workers),
           on_ready=ready)
     err.print("stopped")
 

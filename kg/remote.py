@@ -124,11 +124,13 @@ class RemoteStore:
         self.dialect: str | None = None  # "virtuoso" or "" once a response has said
 
     @classmethod
-    def from_env(cls, url: str, *, read_only: bool = False) -> RemoteStore:
-        """A remote store configured by the ``NEWSKG_STORE_*`` environment variables."""
+    def from_env(cls, url: str, *, read_only: bool = False,
+                 timeout: float | None = None) -> RemoteStore:
+        """A remote store configured by the ``NEWSKG_STORE_*`` environment variables
+        (``timeout``, when given, wins over ``NEWSKG_STORE_TIMEOUT``: ``kg serve --timeout``)."""
         env = {key: os.environ.get(name) or None for key, name in ENV.items()}
         try:
-            timeout = float(env["timeout"] or 60)
+            timeout = timeout if timeout is not None else float(env["timeout"] or 60)
             retries = int(env["retries"] or 4)
         except ValueError:
             raise StoreError(f"{ENV['timeout']} and {ENV['retries']} must be numbers") from None
@@ -235,7 +237,10 @@ class RemoteStore:
         prefixes = prefixes or {}
         kind = ox.Store().query(sparql, prefixes=prefixes)  # raises SyntaxError as usual
         text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + sparql
+        # Oxigraph server refuses union-default-graph with either protocol parameter: with
+        # named-graph-uri alone, the default graph is then its own (empty), not the union
         params = {"union-default-graph": ""} if (use_default_graph_as_union and not default_graph
+                                                 and not named_graphs
                                                  and self._oxigraph_layout) else None
         form: dict[str, str | list[str]] = {"query": text}
         if default_graph:

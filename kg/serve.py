@@ -16,6 +16,9 @@ under its readers (pyoxigraph calls that undefined behaviour), and a store alrea
 writer is refused at start. Read-only opens write nothing: the store's files stay byte for byte
 as they were. The queries see the union of the graphs as the default graph, as ``kg query``
 does: both call ``kg.query.query`` on an opened source.
+
+A server's URL as the store (``--store http://...``) needs neither: ``kg.serve_remote``
+forwards each query to it from the request's thread (see there).
 """
 
 from __future__ import annotations
@@ -35,10 +38,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from kg.errors import KGError, ServeError
+
+if TYPE_CHECKING:
+    from kg.serve_remote import RemoteRunner
 
 __all__ = ["DEFAULT_PORT", "Settings", "serve"]
 
@@ -51,9 +57,9 @@ _QUEUE_TIMEOUT = 60.0  # seconds a request waits for an idle worker
 
 @dataclass(frozen=True)
 class Settings:
-    """What ``kg serve`` was asked for (the CLI options)."""
+    """What ``kg serve`` was asked for (the CLI options); ``store`` may be a server's URL."""
 
-    store: Path
+    store: Path | str
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
     timeout: float = 30.0
@@ -380,7 +386,7 @@ def _decode(body: bytes) -> str:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # a request still running never holds up the stop
 
-    pool: _Pool  # set by serve() before serve_forever
+    pool: _Pool | RemoteRunner  # set by serve() before serve_forever
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -423,20 +429,29 @@ def serve(settings: Settings, *, on_ready: Callable[[str], None] | None = None) 
     """Serve ``settings.store`` until SIGINT or SIGTERM; returns after a clean stop.
 
     Args:
-        settings: the store, address and limits.
+        settings: the store (a directory, or a SPARQL server's URL), address and limits.
         on_ready: called with the base URL once the server answers.
 
     Raises:
-        StoreError: no store there, not a store, or a corrupt one.
+        StoreError: no store there, not a store, or a corrupt one; an unreachable server.
         ServeError: the store is held by a writer, or the port is taken.
     """
+    from kg.remote import is_remote
     from kg.store import connect
 
-    connect(settings.store, read_only=True)  # the store's own checks, with their messages
+    remote = None
+    if is_remote(settings.store):
+        from kg.serve_remote import RemoteRunner
+
+        remote = RemoteRunner(settings)  # checks that the server answers
+    else:
+        connect(settings.store, read_only=True)  # the store's own checks, with their messages
     previous = signal.signal(signal.SIGTERM, _stop)
-    fd = pool = server = None
+    fd = server = None
+    pool: _Pool | RemoteRunner | None = None
     try:
-        fd = _hold_lock(settings.store)
+        if remote is None:
+            fd = _hold_lock(Path(settings.store))
         try:
             server = _Server(settings)
         except OSError as exc:
@@ -445,7 +460,7 @@ def serve(settings: Settings, *, on_ready: Callable[[str], None] | None = None) 
                                  "another with --port, or --port 0 for a free one") from None
             raise ServeError(f"cannot listen on {settings.host}:{settings.port} "
                              f"({exc.strerror})") from None
-        pool = server.pool = _Pool(settings)
+        pool = server.pool = remote or _Pool(settings)
         if on_ready is not None:
             on_ready(f"http://{settings.host}:{server.server_address[1]}/")
         server.serve_forever(poll_interval=0.2)
@@ -456,6 +471,8 @@ def serve(settings: Settings, *, on_ready: Callable[[str], None] | None = None) 
             server.server_close()
         if pool is not None:
             pool.close()
+        elif remote is not None:
+            remote.close()
         if fd is not None:
             os.close(fd)
         signal.signal(signal.SIGTERM, previous)

@@ -64,11 +64,13 @@ class Server:
         return code
 
 
-def start(store: Path, log: Path, *args: str) -> Server:
+def start(store: Path | str, log: Path, *args: str,
+          env: dict[str, str] | None = None) -> Server:
     """``kg serve --store STORE --port 0 ARGS``, once it has printed its URL."""
     with log.open("w") as stderr:
         process = subprocess.Popen([str(KG), "serve", "--store", str(store), "--port", "0",
-                                    *args], stdout=subprocess.PIPE, stderr=stderr, text=True)
+                                    *args], stdout=subprocess.PIPE, stderr=stderr, text=True,
+                                   env=env)
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], 60)
     line = process.stdout.readline() if ready else ""
@@ -469,9 +471,9 @@ def test_serve_killed_takes_its_running_query_along(copy: Path, tmp_path: Path) 
     client.join(60)
 
 
-def one_error(args: list[str]) -> str:
+def one_error(args: list[str], env: dict[str, str] | None = None) -> str:
     result = subprocess.run([str(KG), "serve", *args], capture_output=True, text=True,
-                            timeout=60, check=False)
+                            timeout=60, check=False, env=env)
     assert result.returncode == 1 and not result.stdout
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
