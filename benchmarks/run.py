@@ -60,6 +60,8 @@ BENCHES = (
           quick=("--quick", "-n", "12"), corpus=True),
     Bench("bench_ingest", "Ingest cost per article by store size"),
     Bench("bench_query", "Saved-query latency"),
+    Bench("bench_engines", "Saved queries on four engines: embedded, Oxigraph server, Virtuoso, "
+          "rdflib"),
     Bench("bench_render", "HTML page build"),
     Bench("bench_memory", "Peak memory of each stage"),
     Bench("bench_workers", "Throughput with 1 and 2 worker processes", full=("-n", "128"),

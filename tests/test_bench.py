@@ -18,6 +18,7 @@ SECTIONS = {  # section heading -> a table header cell it must hold
     "Build throughput against spaCy's nlp.pipe": "build / parse",
     "Ingest cost per article by store size": "articles in store",
     "Saved-query latency": "saved query",
+    "Saved queries on four engines: embedded, Oxigraph server, Virtuoso, rdflib": "Virtuoso (ms)",
     "HTML page build": "nodes",
     "Peak memory of each stage": "peak RSS (MiB)",
     "Throughput with 1 and 2 worker processes": "machine CPU busy",
@@ -59,8 +60,8 @@ def test_bench_quick_runs_every_bench(
     proc, text = quick
     assert proc.returncode == 0, proc.stderr[-3000:]
     runs = _section(text, "The runs")
-    for name in ("bench_extract", "bench_ingest", "bench_query", "bench_render", "bench_memory",
-                 "bench_workers"):
+    for name in ("bench_extract", "bench_ingest", "bench_query", "bench_engines", "bench_render",
+                 "bench_memory", "bench_workers"):
         rows = [line for line in runs.splitlines() if line.startswith(f"| `{name}` |")]
         assert rows, f"{name} is missing from the runs table"
         assert all("| ok |" in row for row in rows), rows
