@@ -104,7 +104,7 @@ def test_bench_quick_shows_generated_and_real_throughput(
 def test_bench_quick_lists_targets(quick: tuple[subprocess.CompletedProcess[str], str]) -> None:
     glance = _section(quick[1], "Targets at a glance")
     for what in ("build / nlp.pipe", "ingest, article at", "saved-query median",
-                 "build throughput, 2 workers / 1"):
+                 "build throughput, 2 workers / 1", "fastest engine per saved query"):
         assert what in glance
 
 
