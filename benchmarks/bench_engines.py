@@ -288,7 +288,7 @@ def table(size: int, quads: int, engines: list[Engine], names: dict[str, str], r
             ratios.append(f"{e.name.split()[0]} "
                           f"{statistics.median(e.times[name]) / statistics.median(base):.1f}\u00d7")
         cells = [cell(e, name, ref, budget) for e in engines]
-        print(f"| `{name}` | {ref if ref is None else f'{ref:,}'} | " + " | ".join(cells)
+        print(f"| `{name}` | {'-' if ref is None else f'{ref:,}'} | " + " | ".join(cells)
               + f" | {', '.join(ratios) or '-'} |", flush=True)
     print()
     print("CPU time of the same runs (ms, median and min\u2013max): this process's "
