@@ -32,10 +32,10 @@ lint: $(STAMP)
 CORPUS ?= $(wildcard ../shared/corpus/bbc-news.jsonl)
 BENCH  := $(BIN)/python benchmarks/run.py $(if $(CORPUS),--corpus $(CORPUS))
 
-bench: $(STAMP)  ## every benchmark into BENCHMARKS.md (CORPUS=real.jsonl adds real articles)
+bench: $(STAMP) $(VIRTUOSO)  ## every benchmark into BENCHMARKS.md (CORPUS=real.jsonl adds real articles)
 	$(BENCH)
 
-bench-quick: $(STAMP)  ## a small run of every benchmark (< 2 min; tests/test_bench.py runs it)
+bench-quick: $(STAMP) $(VIRTUOSO)  ## a small run of every benchmark (< 2 min; tests/test_bench.py runs it)
 	$(BENCH) --quick
 
 clean:

@@ -60,6 +60,8 @@ BENCHES = (
           quick=("--quick", "-n", "12"), corpus=True),
     Bench("bench_ingest", "Ingest cost per article by store size"),
     Bench("bench_query", "Saved-query latency"),
+    Bench("bench_engines", "Saved queries on four engines: embedded, Oxigraph server, Virtuoso, "
+          "rdflib"),
     Bench("bench_render", "HTML page build"),
     Bench("bench_memory", "Peak memory of each stage"),
     Bench("bench_workers", "Throughput with 1 and 2 worker processes", full=("-n", "128"),
@@ -309,6 +311,29 @@ def glance_query(outcome: Outcome) -> list[tuple[str, str, str]]:
              "\u2264 100 ms each", f"{met} of {total} met{slowest}")]
 
 
+def glance_engines(outcome: Outcome) -> list[tuple[str, str, str]]:
+    """From the largest table of bench_engines: on how many saved queries each engine won."""
+    found: tuple[list[str], list[list[str]]] | None = None
+    for header, rows in _tables(outcome.stdout):
+        if _column(header, "saved query") == 0 and _column(header, "embedded") is not None:
+            found = (header, rows)  # the tables come in growing sizes: keep the last
+    sizes = re.findall(r"Saved queries on four engines, ([\d,]+) articles", outcome.stdout)
+    if found is None or not sizes:
+        return []
+    header, rows = found
+    engines = [k for k, cell in enumerate(header) if cell.endswith("(ms)")]
+    wins: dict[str, int] = {}
+    for row in rows:
+        timed = [(_number(row[k]), header[k].removesuffix(" (ms)")) for k in engines
+                 if len(row) > k and re.match(r"^[\d,.]+", row[k])]
+        if timed:
+            best = min(timed)[1]
+            wins[best] = wins.get(best, 0) + 1
+    text = ", ".join(f"{name} {n}" for name, n in sorted(wins.items(), key=lambda x: -x[1]))
+    return [(f"fastest engine per saved query, {sizes[-1]} articles", "none set (#6)",
+             f"{text} (of {len(rows)})")]
+
+
 def glance_workers(outcome: Outcome) -> list[tuple[str, str, str]]:
     for header, rows in _tables(outcome.stdout):
         busy = _column(header, "machine CPU busy")
@@ -352,7 +377,7 @@ def _verdict(ok: bool) -> str:
 
 GLANCE: dict[str, Callable[[Outcome], list[tuple[str, str, str]]]] = {
     "bench_extract": glance_extract, "bench_ingest": glance_ingest,
-    "bench_query": glance_query, "bench_render": glance_render,
+    "bench_query": glance_query, "bench_render": glance_render, "bench_engines": glance_engines,
     "bench_workers": glance_workers,
 }
 

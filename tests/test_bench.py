@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -18,6 +20,7 @@ SECTIONS = {  # section heading -> a table header cell it must hold
     "Build throughput against spaCy's nlp.pipe": "build / parse",
     "Ingest cost per article by store size": "articles in store",
     "Saved-query latency": "saved query",
+    "Saved queries on four engines: embedded, Oxigraph server, Virtuoso, rdflib": "Virtuoso (ms)",
     "HTML page build": "nodes",
     "Peak memory of each stage": "peak RSS (MiB)",
     "Throughput with 1 and 2 worker processes": "machine CPU busy",
@@ -59,8 +62,8 @@ def test_bench_quick_runs_every_bench(
     proc, text = quick
     assert proc.returncode == 0, proc.stderr[-3000:]
     runs = _section(text, "The runs")
-    for name in ("bench_extract", "bench_ingest", "bench_query", "bench_render", "bench_memory",
-                 "bench_workers"):
+    for name in ("bench_extract", "bench_ingest", "bench_query", "bench_engines", "bench_render",
+                 "bench_memory", "bench_workers"):
         rows = [line for line in runs.splitlines() if line.startswith(f"| `{name}` |")]
         assert rows, f"{name} is missing from the runs table"
         assert all("| ok |" in row for row in rows), rows
@@ -101,7 +104,7 @@ def test_bench_quick_shows_generated_and_real_throughput(
 def test_bench_quick_lists_targets(quick: tuple[subprocess.CompletedProcess[str], str]) -> None:
     glance = _section(quick[1], "Targets at a glance")
     for what in ("build / nlp.pipe", "ingest, article at", "saved-query median",
-                 "build throughput, 2 workers / 1"):
+                 "build throughput, 2 workers / 1", "fastest engine per saved query"):
         assert what in glance
 
 
@@ -136,3 +139,40 @@ def test_bench_bench_without_table_fails(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(runner, "HERE", tmp_path)
     outcome = runner.run_bench(runner.Bench("bench_quiet", "Quiet"), [], timeout=60)
     assert outcome.status == "failed" and "no table" in outcome.notes[0]
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for its reaper counts as stopped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_bench_servers_die_with_a_killed_bench(tmp_path: Path) -> None:
+    """A bench killed outright (run.py's timeout sends SIGKILL) leaves no server running."""
+    script = tmp_path / "bench_killed.py"
+    script.write_text(
+        "import sys, time\nfrom pathlib import Path\n"
+        f"sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
+        "from servers import start_oxigraph\n"
+        "server = start_oxigraph(Path(sys.argv[1]), die_with_parent=True)\n"
+        "print(server.process.pid, flush=True)\ntime.sleep(120)\n")
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "data")],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    server = int(proc.stdout.readline())
+    try:
+        assert _alive(server)
+        proc.kill()
+        proc.wait(timeout=30)
+        for _ in range(100):
+            if not _alive(server):
+                break
+            time.sleep(0.1)
+        assert not _alive(server), "the server outlived the bench that started it"
+    finally:
+        proc.stdout.close()
+        if _alive(server):
+            os.kill(server, 9)
