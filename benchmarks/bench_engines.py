@@ -39,8 +39,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,34 +50,20 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))  # tests/servers.py: starting and stopping the servers
 sys.path.insert(0, str(ROOT))
 
-from bench_query import article_nquads, embedded_store, rdflib_dataset, run_rdflib  # noqa: E402
+from bench_query import Timeout as OverBudget  # noqa: E402 - a run past its budget
+from bench_query import (  # noqa: E402
+    article_nquads,
+    embedded_store,
+    rdflib_dataset,
+    run_rdflib,
+    time_limit,
+)
 from servers import Server, start_oxigraph, start_virtuoso, virtuoso_bulk_load  # noqa: E402
 
 from kg.query import query, saved_queries  # noqa: E402
 from kg.remote import RemoteStore  # noqa: E402
 
 ENGINES = ("embedded", "Oxigraph server", "Virtuoso", "rdflib")
-
-
-class OverBudget(Exception):
-    """A run took longer than the budget."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise OverBudget after ``seconds`` (SIGALRM). Python code is interrupted at once; a
-    call into pyoxigraph's engine only when it hands control back (the next row)."""
-
-    def alarm(signum: int, frame: object) -> None:
-        raise OverBudget
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass

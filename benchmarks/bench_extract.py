@@ -12,7 +12,6 @@ Without --corpus the articles come from benchmarks/generate.py (seeded).
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -30,23 +29,11 @@ from kg.resolve import resolve  # noqa: E402
 
 
 def articles_file(args: argparse.Namespace, folder: Path) -> Path:
-    out = folder / "articles.jsonl"
-    if args.corpus and Path(args.corpus).is_file():
-        with open(args.corpus, encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
-            for n, line in enumerate(src):
-                if n >= args.n:
-                    break
-                dst.write(line)
-        return out
+    """The first ``-n`` articles of ``--corpus``, or ``-n`` generated ones, as JSON lines."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    import generate
+    from generate import articles_jsonl
 
-    world = generate.World.make(0)
-    with open(out, "w", encoding="utf-8") as dst:
-        for i in range(args.n):
-            doc, _ = generate.article(world, i, 0)
-            dst.write(json.dumps(doc) + "\n")
-    return out
+    return articles_jsonl(folder / "articles.jsonl", args.n, args.corpus)
 
 
 def timed(fn) -> float:  # type: ignore[no-untyped-def]

@@ -43,17 +43,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-import pyoxigraph as ox  # noqa: E402
-from generate import World, article, graph_quads, same_as_to_graph  # noqa: E402
+from generate import World, article, quads_maker  # noqa: E402
 
-from kg.graph import graph_iri, to_graph  # noqa: E402
-from kg.model import Article  # noqa: E402
+from kg.graph import graph_iri  # noqa: E402
 from kg.resolve import resolve  # noqa: E402
 from kg.store import (  # noqa: E402 - _quads: rdflib -> quads
     FLUSH_EVERY,
     MARKER,
-    _n,
-    _quads,
     add_article,
     connect,
 )
@@ -64,17 +60,7 @@ KG = Path(sys.executable).with_name("kg")
 def prefill(sizes: list[int], workdir: Path, seed: int) -> dict[int, Path]:
     """Store directories holding the first ``size`` generated articles, for each size."""
     world = World.make(seed)
-    sample = [resolve(article(world, i, seed)[1]) for i in range(5)]
-    problem = same_as_to_graph(sample)
-    if problem:
-        print(f"  graph_quads differs from to_graph ({problem}); using to_graph (slower)",
-              file=sys.stderr)
-
-    def quads(truth: Article) -> list[ox.Quad]:
-        if not problem:
-            return graph_quads(truth)
-        g = graph_iri(truth.id)
-        return _quads(to_graph(truth).graph(g), _n(g))
+    quads = quads_maker(world, seed)
 
     # a disk store, as users have: pyoxigraph's in-memory store slows down with every
     # transaction (a look-up took 1.6 us fresh, 219 us after 2,000 article-sized ones)

@@ -357,7 +357,7 @@ def export_graph(graph: Dataset | Graph | ox.Store, path: str | Path, *,
         QueryError: ``focus`` names no entity of the graph.
         StoreError: the file cannot be written.
     """
-    from kg.render import _write  # the one place files are written atomically
+    from kg.graph import write_text  # the one place files are written atomically
 
     if format not in EXPORT_FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
@@ -372,4 +372,4 @@ def export_graph(graph: Dataset | Graph | ox.Store, path: str | Path, *,
     else:
         writer = nx.generate_graphml if format == "graphml" else nx.generate_gexf
         text = "\n".join(writer(plain)) + "\n"
-    return _write(Path(path), text, format.upper() if format != "json" else "JSON file")
+    return write_text(Path(path), text, format.upper() if format != "json" else "JSON file")

@@ -472,13 +472,19 @@ def write_graph(ds: Dataset, path: str | Path, *, format: str = "trig") -> Path:
             data = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
         else:
             data = ds.serialize(format="trig")
+    return write_text(path, data, "graph")
+
+
+def write_text(path: Path, text: str, what: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file, so a failure never leaves half a
+    file behind; a StoreError naming ``what`` (graph, page) if it cannot."""
     tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(data, encoding="utf-8")
-        tmp.replace(path)  # never leave half a file behind
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise StoreError(f"{path}: cannot write the graph ({exc.strerror}); "
+        raise StoreError(f"{path}: cannot write the {what} ({exc.strerror}); "
                          "check that the folder exists and is writable") from None
     return path
 

@@ -56,8 +56,8 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from kg.errors import StoreError
 from kg.export import collector_paused, neighbourhood, to_networkx
+from kg.graph import write_text
 
 __all__ = ["to_networkx", "render_html", "to_html", "show", "View"]
 
@@ -382,18 +382,6 @@ def _page(nx_graph: nx.MultiDiGraph, *, title: str | None = None, focus: str | N
         page_css=_asset("kg", "page.css"), page_js=page_js, data=blob)
 
 
-def _write(path: Path, text: str, what: str) -> Path:
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)  # never leave half a file behind
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StoreError(f"{path}: cannot write the {what} ({exc.strerror}); check that the "
-                         "folder exists and is writable") from exc
-    return path
-
-
 def render_html(graph: Dataset | Graph | ox.Store, path: str | Path, *, title: str | None = None,
                 focus: str | None = None, depth: int = 2) -> Path:
     """Write the page for ``graph`` to ``path`` (one offline HTML file) and return the path.
@@ -409,7 +397,7 @@ def render_html(graph: Dataset | Graph | ox.Store, path: str | Path, *, title: s
         QueryError: ``focus`` names no entity of the graph.
         StoreError: the page cannot be written.
     """
-    return _write(Path(path), to_html(graph, title=title, focus=focus, depth=depth), "page")
+    return write_text(Path(path), to_html(graph, title=title, focus=focus, depth=depth), "page")
 
 
 @dataclass(frozen=True)
@@ -430,7 +418,7 @@ class View:
 
     def save(self, path: str | Path) -> Path:
         """Write the page to ``path`` and return the path."""
-        return _write(Path(path), self.html, "page")
+        return write_text(Path(path), self.html, "page")
 
 
 def show(graph: Dataset | Graph | ox.Store | str | Path, *, focus: str | None = None,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from spacy.tokens import Token
 
 from kg.extract import lexicon as lex
@@ -11,6 +13,19 @@ from kg.model import Role
 
 _FEMALE = {"mrs", "ms", "miss", "lady", "baroness", "dame", "she", "her"}
 _MALE = {"mr", "sir", "lord", "baron", "he", "him", "his"}
+
+
+def _before(tok: Token, sentences: int) -> Iterator[int]:
+    """Indices of the tokens before ``tok``, nearest first, back to the start of the
+    ``sentences``-th sentence before the one ``tok`` is in."""
+    doc = tok.doc
+    starts = 0
+    for i in range(tok.i - 1, -1, -1):
+        if doc[i].is_sent_start:
+            starts += 1
+            if starts > sentences:
+                return
+        yield i
 
 
 def np_title_head(tok: Token) -> Token | None:
@@ -75,18 +90,11 @@ class Coref:
         if by_subject is not None:
             return by_subject or None
         doc = self.ctx.doc
-        sent_starts = 0
-        i = tok.i - 1
-        while i >= 0:
-            if doc[i].is_sent_start:
-                sent_starts += 1
-                if sent_starts > 3:
-                    break
+        for i in _before(tok, 3):
             key = self.ctx.tok_entity[i]
             if key and self.ctx.kind[key] == "Person" and self.gender.get(key) in (None, want):
                 if not self.ctx.is_quoted(doc[i]):
                     return key
-            i -= 1
         return None
 
     def _subject_antecedent(self, tok: Token, want: str) -> str | None:
@@ -96,12 +104,7 @@ class Coref:
         spokesman declined to comment. He said ..."), or None when subjects do not decide.
         """
         doc = self.ctx.doc
-        sents = 0
-        for i in range(tok.i - 1, -1, -1):
-            if doc[i].is_sent_start:
-                sents += 1
-                if sents > 2:
-                    return None
+        for i in _before(tok, 2):
             t = doc[i]
             if t.dep_ not in {"nsubj", "nsubjpass"} or self.ctx.is_quoted(t) \
                     or t.head.dep_ not in {"ROOT", "conj"}:
@@ -213,12 +216,7 @@ class Coref:
                 and any(c.lower_ in {"the", "both"} for c in tok.children)):
             return []
         doc = self.ctx.doc
-        sent_starts = 0
-        for i in range(tok.i - 1, -1, -1):
-            if doc[i].is_sent_start:
-                sent_starts += 1
-                if sent_starts > 3:
-                    break
+        for i in _before(tok, 3):
             t = doc[i]
             key = self.ctx.tok_entity[i]
             if low == "they" and key and self.ctx.kind[key] == "Organization" \
@@ -240,12 +238,7 @@ class Coref:
     def organisation(self, tok: Token) -> str | None:
         """"it"/"they" as a speaker: the organisation that was the last subject (3 sentences)."""
         doc = self.ctx.doc
-        sent_starts = 0
-        for i in range(tok.i - 1, -1, -1):
-            if doc[i].is_sent_start:
-                sent_starts += 1
-                if sent_starts > 2:
-                    break
+        for i in _before(tok, 2):
             key = self.ctx.tok_entity[i]
             if key and doc[i].dep_ in {"nsubj", "nsubjpass", "pobj"} and not self.ctx.is_quoted(
                     doc[i]):
