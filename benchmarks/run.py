@@ -10,7 +10,12 @@ Benches not listed in ``BENCHES`` below are run too (with ``--quick`` in a quick
 the known ones, so a new measurement only needs a new ``bench_*.py``.
 
 usage: python benchmarks/run.py [--quick] [--corpus FILE.jsonl] [--out FILE] [--only NAME,...]
-                                [--timeout SECONDS]
+                                [--timeout SECONDS] [--update]
+
+Next to the report, ``BENCHMARKS.json`` keeps each run's raw output. ``--update --only NAME``
+runs those benches again and rewrites the report with their new sections, keeping the other
+sections from the earlier runs: each section says when and at which commit it ran, so a
+report made that way never passes one run's figures off as another's.
 
 ``--corpus`` (or the environment variable ``CORPUS``) adds a run of the build throughput on
 those real articles, shown next to the generated ones. ``--quick`` (``make bench-quick``, and
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import re
@@ -35,6 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "benchmarks"
@@ -83,6 +90,24 @@ class Outcome:
     stdout: str = ""
     stderr: str = ""
     notes: list[str] = field(default_factory=list)
+    ran_at: str = ""  # "YYYY-MM-DD HH:MM UTC" when the run started
+    commit: str = ""  # the checkout's commit then (see ``_commit``)
+
+    def to_json(self) -> dict[str, Any]:
+        """What ``--update`` needs to write this run's section again."""
+        return {"bench": self.bench.name, "label": self.label, "command": self.command,
+                "status": self.status, "returncode": self.returncode,
+                "seconds": self.seconds, "peak_mib": self.peak_mib, "stdout": self.stdout,
+                "stderr": "\n".join(self.stderr.splitlines()[-25:]), "notes": self.notes,
+                "ran_at": self.ran_at, "commit": self.commit}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], benches: dict[str, Bench]) -> Outcome:
+        name = data["bench"]
+        bench = benches.get(name) or Bench(name, name.removeprefix("bench_").capitalize())
+        return cls(bench, list(data["command"]), data["label"], data["status"],
+                   data["returncode"], data["seconds"], data["peak_mib"], data["stdout"],
+                   data["stderr"], list(data["notes"]), data["ran_at"], data["commit"])
 
 
 # ------------------------------------------------------------------ running
@@ -92,7 +117,7 @@ def run_bench(bench: Bench, args: list[str], *, timeout: float, label: str = "")
     command = [sys.executable, str(script), *args]
     shown = ["python", f"benchmarks/{script.name}",
              *(GENERATED if re.search(r"/generated(-\d+)?\.jsonl$", a) else a for a in args)]
-    outcome = Outcome(bench, shown, label)
+    outcome = Outcome(bench, shown, label, ran_at=_now(), commit=_commit())
     if not script.exists():
         outcome.status = "skipped"
         outcome.notes.append(f"`benchmarks/{script.name}` does not exist (yet)")
@@ -174,9 +199,13 @@ def generated_jsonl(path: Path, n: int) -> Path:
 
 
 # ------------------------------------------------------------------ the machine
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def machine() -> list[tuple[str, str]]:
     """(what, value) rows describing where and with what the suite ran."""
-    rows = [("date", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))]
+    rows = [("date", _now())]
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
@@ -416,7 +445,9 @@ def throughput_table(outcomes: list[Outcome]) -> str:
 
 
 def report(outcomes: list[Outcome], *, quick: bool, started: list[tuple[str, str]],
-           elapsed: float, argv: list[str], jobs: int = 1) -> str:
+           elapsed: float, argv: list[str], jobs: int = 1, updated: bool = False) -> str:
+    """The Markdown report; ``updated``: some sections come from earlier runs (``--update``),
+    so each section says when and at which commit it ran."""
     what = ("`make bench-quick`: a small run that checks that the benches work; its "
             "figures mean little" if quick else "`make bench`")
     jobs_note = f", {jobs} at a time" if jobs > 1 else ", one at a time"
@@ -427,6 +458,11 @@ def report(outcomes: list[Outcome], *, quick: bool, started: list[tuple[str, str
         f"ran in a process of its own{jobs_note}. The machine is shared with other work, so "
         "absolute times are noisy; the ratios, measured side by side in the same run, are "
         "what to compare between runs. How each figure is made: `benchmarks/README.md`.")
+    if updated:
+        times = sorted({(o.ran_at, o.commit) for o in outcomes if o.ran_at})
+        parts += ["", "Made from runs at different times (`--update`): "
+                  + "; ".join(f"{when} at commit {commit}" for when, commit in times)
+                  + ". Each section says which. The machine below is the latest run's."]
     parts += ["", "## Machine", "", "| | |", "|---|---|"]
     parts += [f"| {k} | {v} |" for k, v in started]
     parts.append(f"| load average at the end | {os.getloadavg()[0]:.2f} (1 min) |")
@@ -471,6 +507,7 @@ def report(outcomes: list[Outcome], *, quick: bool, started: list[tuple[str, str
                             and o.returncode else "")
                          + (f", {o.seconds:.0f} s, peak RSS {o.peak_mib:,.0f} MiB"
                             if o.status != "skipped" else "")
+                         + (f"; ran {o.ran_at} at commit {o.commit}" if updated else "")
                          + "".join(f"; {n}" for n in o.notes) + ".")
             parts.append("")
             if o.stdout.strip():
@@ -479,6 +516,25 @@ def report(outcomes: list[Outcome], *, quick: bool, started: list[tuple[str, str
                 tail = "\n".join(o.stderr.strip().splitlines()[-25:])
                 parts += ["Last lines it wrote to stderr:", "", "```", tail, "```", ""]
     return "\n".join(parts).rstrip() + "\n"
+
+
+def merged_outcomes(raw: Path, fresh: list[Outcome]) -> list[Outcome]:
+    """The runs kept in ``raw`` with ``fresh`` in place of the same bench (and label), in
+    the report's order. Raises SystemExit with one line if ``raw`` cannot be read."""
+    try:
+        kept = json.loads(raw.read_text(encoding="utf-8"))["runs"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise SystemExit(f"error: --update: cannot read the earlier runs in {raw} ({exc}); "
+                         "run the whole suite once without --update") from None
+    benches = {b.name: b for b in discover(None)}
+    new = {(o.bench.name, o.label): o for o in fresh}
+    outcomes = []
+    for d in kept:
+        again = new.pop((d["bench"], d["label"]), None)
+        outcomes.append(again if again is not None else Outcome.from_json(d, benches))
+    outcomes += new.values()
+    order = {b.name: i for i, b in enumerate(benches.values())}
+    return sorted(outcomes, key=lambda o: order.get(o.bench.name, len(order)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -496,7 +552,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="benches run at once (default 1; quick: 2, as it times nothing)")
     parser.add_argument("--timeout", type=float,
                         help="seconds before a bench is stopped (default 3600; quick 300)")
+    parser.add_argument("--update", action="store_true",
+                        help="with --only: run those again, keep the other sections of the "
+                             "report from its earlier runs (read from its .json)")
     args = parser.parse_args(argv)
+    if args.update and not args.only:
+        parser.error("--update needs --only NAME,... (the benches to run again)")
     out = args.out or (ROOT / ("test-output/BENCHMARKS-quick.md" if args.quick
                                else "BENCHMARKS.md"))
     timeout = args.timeout or (300.0 if args.quick else 3600.0)
@@ -522,10 +583,16 @@ def main(argv: list[str] | None = None) -> int:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             outcomes = list(pool.map(
                 lambda item: run_bench(item[0], item[1], timeout=timeout, label=item[2]), plan))
+    raw = out.with_suffix(".json")
+    if args.update:
+        outcomes = merged_outcomes(raw, outcomes)
     text = report(outcomes, quick=args.quick, started=started,
-                  elapsed=time.perf_counter() - started_at, argv=argv, jobs=jobs)
+                  elapsed=time.perf_counter() - started_at, argv=argv, jobs=jobs,
+                  updated=args.update)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
+    raw.write_text(json.dumps({"runs": [o.to_json() for o in outcomes]}, indent=1,
+                              ensure_ascii=False) + "\n", encoding="utf-8")
     bad = [o for o in outcomes if o.status in ("failed", "timed out")]
     print(f"[bench] wrote {out}" + (f"; {len(bad)} bench run(s) did not finish: "
                                     + ", ".join(o.bench.name for o in bad) if bad else ""),

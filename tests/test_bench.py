@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -176,3 +177,42 @@ def test_bench_servers_die_with_a_killed_bench(tmp_path: Path) -> None:
         proc.stdout.close()
         if _alive(server):
             os.kill(server, 9)
+
+
+def _outcome(name: str, label: str, table: str, when: str, commit: str) -> Any:
+    bench = {b.name: b for b in runner.BENCHES}[name]
+    return runner.Outcome(bench, ["python", f"benchmarks/{name}.py"], label, stdout=table,
+                          seconds=1.0, ran_at=when, commit=commit)
+
+
+def test_bench_update_keeps_other_sections_and_says_when_each_ran(tmp_path: Path) -> None:
+    raw = tmp_path / "BENCHMARKS.json"
+    old = [_outcome("bench_extract", "generated", "| a | b |\n|---|---|\n| old extract | 1 |\n",
+                    "2026-01-01 10:00 UTC", "aaaaaaa"),
+           _outcome("bench_query", "", "| saved query | ms |\n|---|---|\n| old query | 9 |\n",
+                    "2026-01-01 10:30 UTC", "aaaaaaa"),
+           _outcome("bench_render", "", "| nodes | s |\n|---|---|\n| old render | 2 |\n",
+                    "2026-01-01 11:00 UTC", "aaaaaaa")]
+    raw.write_text(json.dumps({"runs": [o.to_json() for o in old]}), encoding="utf-8")
+    fresh = _outcome("bench_query", "", "| saved query | ms |\n|---|---|\n| new query | 3 |\n",
+                     "2026-02-02 09:00 UTC", "bbbbbbb")
+    merged = runner.merged_outcomes(raw, [fresh])
+    assert [o.bench.name for o in merged] == ["bench_extract", "bench_query", "bench_render"]
+    assert merged[1] is fresh and "old render" in merged[2].stdout
+    text = runner.report(merged, quick=False, started=[("date", "2026-02-02 09:00 UTC")],
+                         elapsed=60.0, argv=["--update", "--only", "query"], updated=True)
+    assert "new query" in text and "old query" not in text and "old extract" in text
+    query = _section(text, "Saved-query latency")
+    assert "ran 2026-02-02 09:00 UTC at commit bbbbbbb" in query
+    assert "ran 2026-01-01 11:00 UTC at commit aaaaaaa" in _section(text, "HTML page build")
+    assert "Made from runs at different times" in text
+
+
+def test_bench_update_needs_the_earlier_runs(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="cannot read the earlier runs"):
+        runner.merged_outcomes(tmp_path / "missing.json", [])
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--update",
+                           "--out", str(tmp_path / "B.md")], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert proc.returncode != 0 and "--update needs --only" in proc.stderr
+    assert not (tmp_path / "B.md").exists()
