@@ -194,6 +194,47 @@ def test_extract_roles_organisation_of_possessive_owner() -> None:
     assert ("Ailsa Grant", "leader", "Scottish National Party") in found
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Harold Pinkney resigned as party treasurer last year.",
+         ("Harold Pinkney", "former party treasurer", None)),
+        ("Maria Delgado was re-elected in May. She quit as deputy leader in June.",
+         ("Maria Delgado", "former deputy leader", None)),
+        ("David Brand stepped down as chairman of the Green Party on Friday.",
+         ("David Brand", "former chairman", "Green Party")),
+        ("Owen Pryce was named as transport minister after the election.",
+         ("Owen Pryce", "transport minister", None)),
+        ("Lena Ford replaced Tom Hay as Tory leader.", ("Lena Ford", "leader",
+                                                       "Conservative Party")),
+        ("Gina Ferrante closed two schools in her first week as education secretary.",
+         ("Gina Ferrante", "education secretary", None)),
+        ("Peter Lund served as ambassador between 1990 and 1994.",
+         ("Peter Lund", "former ambassador", None)),
+        ("Sources said Mr Okafor had backed the plan when he was health secretary.",
+         ("Okafor", "former health secretary", None)),
+        ("Sarah Mosley is the chief executive of the Grid Trust.",
+         ("Sarah Mosley", "chief executive", "Grid Trust")),
+    ],
+)
+def test_extract_roles_through_a_verb(text: str, expected: tuple[str, str, str | None]) -> None:
+    assert expected in roles(run(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rita Moss says she will not stand down as a candidate.",
+        "Oscar Tane plans to resign as chairman next year.",
+        "Ian Hale did not resign as leader.",
+        "Ben Ross was a fine general for his side on Saturday.",
+        "Tom Vail wants to be seen as a leader.",
+    ],
+)
+def test_extract_roles_through_a_verb_not_taken_or_left(text: str) -> None:
+    assert roles(run(text)) == set()
+
+
 # ---------------------------------------------------------------- statements
 @pytest.mark.parametrize(
     ("text", "speaker"),

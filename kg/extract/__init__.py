@@ -20,6 +20,7 @@ from kg.extract.entities import Cluster, cluster, find_mentions
 from kg.extract.legislation import find_actions, find_laws, law_entities
 from kg.extract.roles import find_roles
 from kg.extract.statements import find_statements
+from kg.extract.tenure import tenure_roles
 from kg.model import Article, Entity, Role
 
 __all__ = ["MODEL", "load_model", "model_version", "extract", "extract_all"]
@@ -94,6 +95,7 @@ def from_doc(article: Article, doc: Doc) -> Article:
     roles = find_roles(ctx)
     coref = Coref(ctx, roles)
     roles += _lede_roles(ctx, coref, roles)
+    roles += _tenure_roles(ctx, coref, roles)
     statements = find_statements(ctx, coref, times)
     roles += _described_roles(ctx, coref, roles)
     laws = find_laws(ctx)
@@ -148,6 +150,20 @@ def _lede_roles(ctx: Context, coref: Coref, roles: list[Role]) -> list[Role]:
                             evidence=ctx.evidence(first, start, tok.i, "lede-description", 0.6)))
             coref.titles.setdefault(person, []).append(title)
             break
+    return out
+
+
+def _tenure_roles(ctx: Context, coref: Coref, roles: list[Role]) -> list[Role]:
+    """Roles taken or left through a verb ("quit as", "when he was"), new ones only; their
+    titles then resolve descriptions ("the chairman") as the other roles' do."""
+    have = {(r.person, r.title) for r in roles}
+    out = []
+    for role in tenure_roles(ctx, coref):
+        if (role.person, role.title) in have:
+            continue
+        have.add((role.person, role.title))
+        out.append(role)
+        coref.titles.setdefault(role.person, []).append(role.title)
     return out
 
 

@@ -129,6 +129,16 @@ ACTION_NOUNS: dict[str, str] = {
     "signing": "enact",
 }
 
+#: Verbs whose "as TITLE" leaves an office ("resigned as chairman") or takes or holds one
+#: ("was named as", "served as"), lemma -> the particle it needs ("step down as").
+LEAVE_OFFICE: dict[str, str] = {"resign": "", "quit": "", "retire": "", "step": "down",
+                                "stand": "down"}
+TAKE_OFFICE: dict[str, str] = {
+    "appoint": "", "name": "", "elect": "", "reappoint": "", "re-elect": "", "install": "",
+    "confirm": "", "choose": "", "select": "", "swear": "in", "take": "over", "continue": "",
+    "remain": "", "stay": "", "serve": "", "succeed": "", "replace": "", "return": "",
+}
+
 #: Widely used names of parties and institutions -> canonical name and kind.
 KNOWN_ORGS: dict[str, tuple[str, str]] = {
     "labour": ("Labour Party", "PoliticalParty"),

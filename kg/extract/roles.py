@@ -366,3 +366,9 @@ def _dedupe(roles: list[Role]) -> list[Role]:
         seen.add(key)
         out.append(role)
     return out
+
+
+# the pieces kg.extract.tenure builds its roles with
+DETS = _DETS
+of_org = _of_org
+role_of = _role
