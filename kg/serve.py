@@ -447,6 +447,9 @@ def serve(settings: Settings, *, on_ready: Callable[[str], None] | None = None) 
     else:
         connect(settings.store, read_only=True)  # the store's own checks, with their messages
     previous = signal.signal(signal.SIGTERM, _stop)
+    # Ctrl-C stops the server even when it was started with SIGINT ignored (a shell's
+    # background job, nohup'd scripts): Python then leaves SIGINT ignored
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     fd = server = None
     pool: _Pool | RemoteRunner | None = None
     try:
@@ -476,3 +479,4 @@ def serve(settings: Settings, *, on_ready: Callable[[str], None] | None = None) 
         if fd is not None:
             os.close(fd)
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)

@@ -64,13 +64,19 @@ class Server:
         return code
 
 
-def start(store: Path | str, log: Path, *args: str,
-          env: dict[str, str] | None = None) -> Server:
-    """``kg serve --store STORE --port 0 ARGS``, once it has printed its URL."""
+def start(store: Path | str, log: Path, *args: str, env: dict[str, str] | None = None,
+          sigint_ignored: bool = False) -> Server:
+    """``kg serve --store STORE --port 0 ARGS``, once it has printed its URL.
+
+    ``sigint_ignored``: started as a shell's background job is, with SIGINT ignored.
+    """
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     with log.open("w") as stderr:
         process = subprocess.Popen([str(KG), "serve", "--store", str(store), "--port", "0",
                                     *args], stdout=subprocess.PIPE, stderr=stderr, text=True,
-                                   env=env)
+                                   env=env, preexec_fn=ignore_sigint if sigint_ignored else None)
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], 60)
     line = process.stdout.readline() if ready else ""
@@ -453,6 +459,16 @@ def test_serve_stops_cleanly_and_leaves_the_store_untouched(copy: Path, tmp_path
     assert _all_gone(children)
     assert snapshot(copy) == before
     connect(copy).flush()  # the lock is released: a writer can open it
+
+
+def test_serve_stops_on_sigint_even_when_started_with_it_ignored(copy: Path,
+                                                                  tmp_path: Path) -> None:
+    # a background job of a shell script (or a bench started with nohup ... &) inherits
+    # SIGINT ignored; "Ctrl-C stops it" must still hold when SIGINT is sent to it
+    running = start(copy, tmp_path / "serve.log", sigint_ignored=True)
+    assert get(running, SELECT)[0] == 200
+    assert running.stop(signal.SIGINT) == 0
+    assert "stopped" in running.log.read_text()
 
 
 def test_serve_killed_takes_its_running_query_along(copy: Path, tmp_path: Path) -> None:
