@@ -144,25 +144,12 @@ def _turbo_input(quads: Sequence[ox.Quad]) -> Any:
 
 
 def validate_many(graphs: Sequence[Dataset | Sequence[ox.Quad]]) -> list[ValidationError | None]:
-    """Validate several article graphs (Datasets, or each one's quads) at once.
+    """Validate several article graphs (Datasets, or each one's quads), each on its own.
 
-    Returns one entry per graph: None if it conforms, else its own ValidationError. With
-    pySHACL the graphs are checked in one run (its fixed cost paid once) and only when that
-    run fails one by one, to find which.
+    Returns one entry per graph: None if it conforms, else its own ValidationError. Never
+    one SHACL run over their union: articles share entity IRIs, so one article's
+    ``schema:name`` of a person would satisfy the shapes for another article that lacks it.
     """
-    if _engine() is _pyshacl_validate():
-        union = _prefixed()
-        for item in graphs:
-            if isinstance(item, Dataset):
-                union.addN((s, p, o, union) for s, p, o, _ in item.quads())
-            else:
-                union.addN((s, p, o, union) for s, p, o in to_rdflib(item))
-        try:
-            validate(union)
-            return [None] * len(graphs)
-        except ValidationError:
-            pass  # find which graphs break the shapes, one by one
-    # the Rust engine has no fixed cost worth batching: validate each graph directly
     out: list[ValidationError | None] = []
     for item in graphs:
         try:

@@ -214,6 +214,23 @@ def test_quads_validate_many_names_the_broken_graph(engine: str,
     assert isinstance(problems[1], ValidationError) and node in str(problems[1])
 
 
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_quads_validate_many_never_lets_another_article_fill_a_gap(
+        engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # two articles name the same person (one IRI); the second lost the person's name
+    monkeypatch.setenv("NEWSKG_SHACL", "pyshacl" if engine == "pyshacl" else "")
+    first, second = (to_quads(resolve(make_article(i))) for i in ("a1", "a2"))
+    name = _n(SDO.name)
+    person = next(q.subject for q in second if q.predicate == name and "/person/" in str(q))
+    assert any(q.subject == person for q in first)
+    broken = [q for q in second if not (q.predicate == name and q.subject == person)]
+    problems = validate_many([first, broken])
+    assert problems[0] is None
+    assert isinstance(problems[1], ValidationError) and "schema:name" in str(problems[1])
+    problems = validate_many([from_quads(first), from_quads(broken)])
+    assert problems[0] is None and isinstance(problems[1], ValidationError)
+
+
 def test_quads_and_datasets_get_the_same_verdicts_and_messages() -> None:
     """36 generated graphs, 24 of them broken in six ways: the N-Quads path of pyshacl-turbo
     says what validating the rdflib Dataset says, word for word."""
