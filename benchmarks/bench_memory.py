@@ -4,8 +4,9 @@ The stages work on the same seeded generated articles (``benchmarks/generate.py`
 their results on through files, as the pipeline would in memory: read the article files;
 extract (the spaCy model loaded, then ``extract_all``; its Articles are pickled for the next
 stages); resolve and ``to_quads`` (the quads ``kg build`` writes); SHACL validation
-(``validate_many`` in batches of 16, as ``kg build`` does); adding each article to a store directory (``kg.store.add_article``);
-every saved query on that store; the HTML page of that store. A last row runs ``kg build``
+(``validate_many`` in batches of 16, as ``kg build`` does); adding each article to a store
+directory (``kg.store.add_article``); every saved query on that store; the HTML page of that
+store. A last row runs ``kg build``
 over the same files as a user would (the CLI, in the process).
 
 Each row gives the process's peak resident set size (``VmHWM``, the median of ``--repeat``
