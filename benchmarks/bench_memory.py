@@ -6,8 +6,8 @@ extract (the spaCy model loaded, then ``extract_all``; its Articles are pickled 
 stages); resolve and ``to_quads`` (the quads ``kg build`` writes); SHACL validation
 (``validate_many`` in batches of 16, as ``kg build`` does); adding each article to a store
 directory (``kg.store.add_article``); every saved query on that store; the HTML page of that
-store. A last row runs ``kg build``
-over the same files as a user would (the CLI, in the process).
+store. A last row runs ``kg build`` over the same files as a user would (the CLI, in the
+process).
 
 Each row gives the process's peak resident set size (``VmHWM``, the median of ``--repeat``
 fresh processes) and how far the peak rose above the process's size just before
