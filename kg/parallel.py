@@ -10,7 +10,7 @@ the output is the same whatever the number of workers:
 - ``kg ingest`` parses one article at a time anyway; a worker gets ``INGEST_CHUNK`` of them.
 
 Results travel as the article and its graph's quads as N-Quads bytes (making and parsing them
-costs a fifth of pickling the pyoxigraph terms, and they are 4x smaller), failures as
+costs a fifth of pickling the pyoxigraph terms), failures as
 ``Failure`` records
 turned back into ``KGError``s by the writer; an article that fails, or a worker process that
 dies, is reported through ``on_error`` and the others are still written.
