@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.extract import from_doc, load_model  # noqa: E402
-from kg.graph import GraphWriter, to_graph, validate_many  # noqa: E402
+from kg.graph import GraphWriter, to_quads, validate_many  # noqa: E402
 from kg.ingest import read_articles  # noqa: E402
 from kg.pipeline import build  # noqa: E402
 from kg.resolve import resolve  # noqa: E402
@@ -66,23 +66,24 @@ def main() -> int:
             full.append(timed(lambda r=r: build([path], folder / f"out{r}", html=True)))
         # breakdown of one run, stage by stage
         docs = list(nlp.pipe(texts, batch_size=16))
-        stages = {"rules": 0.0, "resolve+rdf": 0.0, "shacl+spans (batched)": 0.0, "write": 0.0}
+        stages = {"rules": 0.0, "resolve+quads": 0.0, "shacl+spans (batched)": 0.0,
+                  "write": 0.0}
         graphs = []
         for art, doc in zip(arts, docs, strict=True):
             t0 = time.process_time()
             art = from_doc(art, doc)
             t1 = time.process_time()
-            graphs.append(to_graph(resolve(art)))
+            graphs.append(to_quads(resolve(art)))
             t2 = time.process_time()
             stages["rules"] += t1 - t0
-            stages["resolve+rdf"] += t2 - t1
+            stages["resolve+quads"] += t2 - t1
         stages["shacl+spans (batched)"] = timed(
             lambda: [validate_many(graphs[i : i + 16]) for i in range(0, len(graphs), 16)])
 
         def write() -> None:
             writer = GraphWriter(folder / "g.trig")
-            for ds in graphs:
-                writer.add(ds)
+            for quads in graphs:
+                writer.add(quads)
             writer.close()
 
         stages["write"] = timed(write)

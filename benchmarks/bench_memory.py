@@ -3,10 +3,11 @@
 The stages work on the same seeded generated articles (``benchmarks/generate.py``) and hand
 their results on through files, as the pipeline would in memory: read the article files;
 extract (the spaCy model loaded, then ``extract_all``; its Articles are pickled for the next
-stages); resolve and ``to_graph``; SHACL validation (``validate_many`` in batches of 16, as
-``kg build`` does); adding each article to a store directory (``kg.store.add_article``);
-every saved query on that store; the HTML page of that store. A last row runs ``kg build``
-over the same files as a user would (the CLI, in the process).
+stages); resolve and ``to_quads`` (the quads ``kg build`` writes); SHACL validation
+(``validate_many`` in batches of 16, as ``kg build`` does); adding each article to a store
+directory (``kg.store.add_article``); every saved query on that store; the HTML page of that
+store. A last row runs ``kg build`` over the same files as a user would (the CLI, in the
+process).
 
 Each row gives the process's peak resident set size (``VmHWM``, the median of ``--repeat``
 fresh processes) and how far the peak rose above the process's size just before
@@ -72,13 +73,13 @@ def _extracted(work: Path) -> list[Any]:
 
 
 def _graphs(work: Path) -> list[tuple[Any, Any]]:
-    from kg.graph import to_graph
+    from kg.quads import to_quads
     from kg.resolve import resolve
 
     out = []
     for art in _extracted(work):
         art = resolve(art)
-        out.append((art, to_graph(art)))
+        out.append((art, to_quads(art)))
     return out
 
 
@@ -102,18 +103,18 @@ def stage_extract(work: Path, start: Callable[[], None]) -> int:
 
 
 def stage_graph(work: Path, start: Callable[[], None]) -> int:
-    from kg.graph import to_graph
+    from kg.quads import to_quads
     from kg.resolve import resolve
 
     articles = _extracted(work)
     start()
-    return sum(len(to_graph(resolve(a))) for a in articles)
+    return sum(len(to_quads(resolve(a))) for a in articles)
 
 
 def stage_validate(work: Path, start: Callable[[], None]) -> int:
     from kg.graph import validate_many
 
-    graphs = [ds for _, ds in _graphs(work)]
+    graphs = [quads for _, quads in _graphs(work)]
     start()
     bad = 0
     for k in range(0, len(graphs), 16):
@@ -122,7 +123,6 @@ def stage_validate(work: Path, start: Callable[[], None]) -> int:
 
 
 def stage_store(work: Path, start: Callable[[], None]) -> int:
-    from kg.graph import graph_iri
     from kg.store import add_article, connect
 
     graphs = _graphs(work)
@@ -130,8 +130,8 @@ def stage_store(work: Path, start: Callable[[], None]) -> int:
     shutil.rmtree(target, ignore_errors=True)
     start()
     db = connect(target, create=True)
-    for art, ds in graphs:
-        add_article(db, ds.graph(graph_iri(art.id)))
+    for _, quads in graphs:
+        add_article(db, quads)
     db.flush()
     return len(graphs)
 
@@ -171,7 +171,7 @@ def stage_build(work: Path, start: Callable[[], None]) -> int:
 STAGES: dict[str, tuple[Callable[[Path, Callable[[], None]], int], str]] = {
     "read": (stage_read, "read the article files (`read_articles`)"),
     "extract": (stage_extract, "load the spaCy model, `extract_all`"),
-    "graph": (stage_graph, "`resolve` + `to_graph`, every article"),
+    "graph": (stage_graph, "`resolve` + `to_quads`, every article"),
     "validate": (stage_validate, "SHACL, `validate_many` in batches of 16"),
     "store": (stage_store, "`add_article` into a store directory, one by one"),
     "query": (stage_query, "every saved query on that store"),

@@ -24,7 +24,6 @@ import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +40,7 @@ from kg.model import (  # noqa: E402 - the checkout's kg, not an installed one
     Role,
     Span,
     Statement,
-    TimeRef,
 )
-from kg.vocab import ELI  # noqa: E402
 
 SURNAMES = """
 Zakir Chen Wang Li Zhang Liu Smith Jones Taylor Brown Williams Wilson Davies Evans Thomas
@@ -431,189 +428,16 @@ if __name__ == "__main__":
 
 # ------------------------------------------------------------------ graphs without rdflib
 def graph_quads(article: Article, *, model_version: str = "") -> list[ox.Quad]:
-    """The quads ``kg.graph.to_graph`` makes for a resolved article, ~10x faster.
+    """The quads ``kg.graph.to_graph`` holds for a resolved article: ``kg.quads.to_quads``,
+    the build's own RDF step (a faster copy of ``to_graph`` lived here before it existed)."""
+    from kg.quads import to_quads
 
-    For filling big benchmark stores only; ``same_as_to_graph`` checks that both agree.
-    """
-    from kg.graph import SOFTWARE, article_iri, graph_iri
-    from kg.resolve import slug
-    from kg.vocab import ACTION, KG, OA, ORG, PROV, RDF, ROLE, SDO, SKOS, TIME, XSD
-
-    g = ox.NamedNode(str(graph_iri(article.id)))
-    base = str(article_iri(article.id))
-    art = ox.NamedNode(base)
-    out: list[ox.Quad] = []
-    n = {}
-
-    def node(iri: object) -> ox.NamedNode:
-        key = str(iri)
-        if key not in n:
-            n[key] = ox.NamedNode(key)
-        return n[key]
-
-    def add(s: object, p: object, o: object) -> None:
-        out.append(ox.Quad(s if isinstance(s, ox.NamedNode) else node(s), node(p),
-                           o if isinstance(o, (ox.NamedNode, ox.Literal)) else node(o), g))
-
-    def lit(value: str, datatype: object = None, lang: str | None = None) -> ox.Literal:
-        if lang:
-            return ox.Literal(value, language=lang)
-        return ox.Literal(value, datatype=node(datatype)) if datatype else ox.Literal(value)
-
-    spans: dict[tuple[int, int], ox.NamedNode] = {}
-    text = article.text
-
-    def span(sp: Span) -> ox.NamedNode:
-        key = (sp.start, sp.end)
-        if key in spans:
-            return spans[key]
-        iri = spans[key] = node(f"{base}/span/{sp.start}-{sp.end}")
-        quote_sel, pos_sel = node(f"{iri.value}/quote"), node(f"{iri.value}/position")
-        add(iri, RDF.type, OA.SpecificResource)
-        add(iri, OA.hasSource, art)
-        add(iri, OA.hasSelector, quote_sel)
-        add(iri, OA.hasSelector, pos_sel)
-        add(quote_sel, RDF.type, OA.TextQuoteSelector)
-        add(quote_sel, OA.exact, lit(sp.text))
-        add(quote_sel, OA.prefix, lit(text[max(0, sp.start - 32): sp.start]))
-        add(quote_sel, OA.suffix, lit(text[sp.end: sp.end + 32]))
-        add(pos_sel, RDF.type, OA.TextPositionSelector)
-        add(pos_sel, OA.start, lit(str(sp.start), XSD.nonNegativeInteger))
-        add(pos_sel, OA.end, lit(str(sp.end), XSD.nonNegativeInteger))
-        return iri
-
-    def instant(day: dt.date) -> ox.NamedNode:
-        iri = node(f"{base}/time/{day.isoformat()}")
-        add(iri, RDF.type, TIME.Instant)
-        add(iri, TIME.inXSDDate, lit(day.isoformat(), XSD.date))
-        return iri
-
-    def time_of(when: TimeRef) -> ox.NamedNode:
-        iri = node(f"{base}/time/{when.begin.isoformat()}--{when.end.isoformat()}")
-        add(iri, RDF.type, TIME.Interval)
-        add(iri, TIME.hasBeginning, instant(when.begin))
-        add(iri, TIME.hasEnd, instant(when.end))
-        add(iri, PROV.wasDerivedFrom, span(when.span))
-        return iri
-
-    activity = node(base + "/extraction")
-
-    def fact(iri: ox.NamedNode, ev: Evidence) -> None:
-        add(iri, PROV.wasDerivedFrom, span(ev.phrase))
-        add(iri, KG.sentence, span(ev.sentence))
-        add(iri, PROV.wasGeneratedBy, activity)
-        add(iri, KG.rule, lit(ev.rule))
-        add(iri, KG.confidence, lit(str(Decimal(f"{ev.confidence:.2f}")), XSD.decimal))
-
-    classes = {"Person": (SDO.Person,), "Organization": (ORG.Organization, SDO.Organization),
-               "Location": (SDO.Place,), "Legislation": (SDO.Legislation, ELI.LegalResource)}
-    add(art, RDF.type, SDO.NewsArticle)
-    add(art, SDO.identifier, lit(article.id))
-    add(art, SDO.articleBody, lit(article.text))
-    add(art, KG.textOffset, lit(str(article.text_offset), XSD.nonNegativeInteger))
-    add(art, KG.bodyStart, lit(str(article.body_start), XSD.nonNegativeInteger))
-    if article.title:
-        add(art, SDO.headline, lit(article.title))
-    if article.date:
-        add(art, SDO.datePublished, lit(article.date.isoformat(), XSD.date))
-    if article.url:
-        add(art, SDO.url, node(article.url) if "://" in article.url else lit(article.url))
-    add(activity, RDF.type, PROV.Activity)
-    add(activity, PROV.used, art)
-    add(activity, PROV.wasAssociatedWith, SOFTWARE)
-    add(SOFTWARE, RDF.type, PROV.SoftwareAgent)
-    if model_version:
-        add(activity, SDO.instrument, lit(model_version))
-    iris = {}
-    for e in article.entities:
-        assert e.iri, "resolve() first"
-        iri = iris[e.key] = node(e.iri)
-        for cls in classes[e.kind]:
-            add(iri, RDF.type, cls)
-        if e.subkind:
-            add(iri, RDF.type, str(SDO) + e.subkind)
-        add(iri, SDO.name, lit(e.name, lang="en"))
-        for alias in e.aliases:
-            add(iri, SDO.alternateName, lit(alias, lang="en"))
-        if e.kind != "Legislation":
-            add(art, SDO.mentions, iri)
-        for sp in e.mentions:
-            note = node(f"{base}/mention/{sp.start}-{sp.end}")
-            add(note, RDF.type, OA.Annotation)
-            add(note, OA.motivatedBy, OA.identifying)
-            add(note, OA.hasBody, iri)
-            add(note, OA.hasTarget, span(sp))
-    day = instant(article.date) if article.date else None
-
-    def order(f: Role | Statement | LegislativeAction) -> tuple[int, int, str]:
-        return (f.evidence.phrase.start, f.evidence.phrase.end, repr(f))
-
-    for k, role in enumerate(sorted(article.roles, key=order), 1):
-        f = node(f"{base}/role/{k}")
-        role_iri = node(ROLE[slug(role.title)])
-        add(f, RDF.type, ORG.Membership)
-        add(f, ORG.member, iris[role.person])
-        add(f, ORG.role, role_iri)
-        add(f, KG.title, lit(role.title))
-        add(role_iri, RDF.type, ORG.Role)
-        add(role_iri, SKOS.prefLabel, lit(role.title.removeprefix("former "), lang="en"))
-        if role.organization:
-            add(f, ORG.organization, iris[role.organization])
-        if role.former:
-            add(f, KG.former, lit("true", XSD.boolean))
-        if day is not None:
-            during = node(f"{base}/time/{'before' if role.former else 'on'}-article-date")
-            add(during, RDF.type, TIME.Interval)
-            add(during, TIME.before if role.former else TIME.inside, day)
-            add(f, ORG.memberDuring, during)
-        fact(f, role.evidence)
-    for k, st in enumerate(sorted(article.statements, key=order), 1):
-        f = node(f"{base}/statement/{k}")
-        add(f, RDF.type, SDO.Quotation)
-        add(f, SDO.spokenByCharacter, iris[st.speaker])
-        add(f, KG.reportingVerb, lit(st.verb))
-        if st.quote:
-            add(f, SDO.text, lit(st.quote))
-        if st.when:
-            add(f, TIME.hasTime, time_of(st.when))
-        fact(f, st.evidence)
-    for k, act in enumerate(sorted(article.actions, key=order), 1):
-        f = node(f"{base}/action/{k}")
-        concept = node(ACTION[act.action])
-        add(f, RDF.type, KG.LegislativeAction)
-        add(f, RDF.type, SDO.Action)
-        add(f, KG.actionType, concept)
-        add(concept, RDF.type, KG.ActionType)
-        add(concept, SKOS.prefLabel, lit(act.action, lang="en"))
-        add(f, SDO.object, iris[act.law])
-        if act.actor:
-            add(f, SDO.agent, iris[act.actor])
-        if act.when:
-            add(f, TIME.hasTime, time_of(act.when))
-            add(f, SDO.endTime, lit(act.when.end.isoformat(), XSD.date))
-        fact(f, act.evidence)
-    return list(dict.fromkeys(out))
+    return to_quads(article, model_version=model_version)
 
 
 def quads_maker(world: World, seed: int) -> Callable[[Article], list[ox.Quad]]:
-    """How to turn a generated article into its graph's quads: ``graph_quads`` (fast) when it
-    gives what ``to_graph`` gives on a sample, else ``to_graph`` (slower, never wrong)."""
-    from kg.graph import graph_iri, to_graph
-    from kg.resolve import resolve
-    from kg.store import _n, _quads
-
-    problem = same_as_to_graph([resolve(article(world, i, seed)[1]) for i in range(5)])
-    if problem:
-        print(f"  graph_quads differs from to_graph ({problem}); using to_graph (slower)",
-              file=sys.stderr)
-
-    def quads(truth: Article) -> list[ox.Quad]:
-        if not problem:
-            return graph_quads(truth)
-        g = graph_iri(truth.id)
-        return _quads(to_graph(truth).graph(g), _n(g))
-
-    return quads
+    """How to turn a generated article of ``world``/``seed`` into its graph's quads."""
+    return graph_quads
 
 
 def articles_jsonl(out: Path, n: int, corpus: str | None = None) -> Path:
@@ -634,17 +458,3 @@ def articles_jsonl(out: Path, n: int, corpus: str | None = None) -> Path:
     return out
 
 
-def same_as_to_graph(articles: list[Article]) -> str | None:
-    """None if ``graph_quads`` gives exactly what ``kg.graph.to_graph`` gives, else the first
-    difference (then fill stores with ``to_graph``: slower, never wrong)."""
-    from kg.graph import graph_iri, to_graph
-    from kg.store import _n, _quads
-
-    for art in articles:
-        g = graph_iri(art.id)
-        slow = set(_quads(to_graph(art).graph(g), _n(g)))
-        fast = set(graph_quads(art))
-        if slow != fast:
-            diff = sorted(map(str, slow ^ fast))
-            return f"{art.id}: {len(slow - fast)} missing, {len(fast - slow)} extra: {diff[0]}"
-    return None

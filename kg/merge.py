@@ -462,14 +462,17 @@ def _name_evidence(entity: LocalEntity, facts: Facts) -> tuple[float, list[str]]
         if shared_surnames:
             return 0.6, [f"surname only: {shared_surnames[0]}"]
         return 0.0, []
+    # stored labels are a frozenset: in sorted order, the first label of each key wins, so
+    # the evidence (and the acronym test) never depend on the process's string hashes
+    stored = sorted(facts.labels, reverse=True)  # later ones overwrite: the first wins
     m_sets = {frozenset(org_tokens(x)): x for x in entity.labels if org_tokens(x)}
-    c_sets = {frozenset(org_tokens(x)): x for x in facts.labels if org_tokens(x)}
+    c_sets = {frozenset(org_tokens(x)): x for x in stored if org_tokens(x)}
     same = sorted(m_sets.keys() & c_sets.keys(), key=sorted)
     if same:
         return 0.9, [f"same name: {c_sets[same[0]]}"]
     if entity.kind == "Organization":
         m_acr = {_acronym(x): x for x in entity.labels}
-        c_acr = {_acronym(x): x for x in facts.labels}
+        c_acr = {_acronym(x): x for x in stored}
         for acr in sorted(k for k in m_acr.keys() & c_acr.keys() if k):
             mine, theirs = m_acr[acr], c_acr[acr]
             if mine.replace(".", "").isupper() or theirs.replace(".", "").isupper():

@@ -9,7 +9,9 @@ the output is the same whatever the number of workers:
   process (spaCy's parse can depend on its batch);
 - ``kg ingest`` parses one article at a time anyway; a worker gets ``INGEST_CHUNK`` of them.
 
-Results travel as plain tuples of rdflib terms (pickled), failures as ``Failure`` records
+Results travel as the article and its graph's quads as N-Quads bytes (making and parsing them
+costs a fifth of pickling the pyoxigraph terms), failures as
+``Failure`` records
 turned back into ``KGError``s by the writer; an article that fails, or a worker process that
 dies, is reported through ``on_error`` and the others are still written.
 """
@@ -26,8 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from rdflib import Dataset
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from kg import errors
 from kg.errors import KGError, ModelNotFoundError, WorkerError
@@ -40,7 +41,6 @@ INGEST_CHUNK = 2
 #: Seconds to wait for a cluster's scheduler before giving up.
 CONNECT_TIMEOUT = 5.0
 
-Quad = tuple[Node, Node, Node, Node]
 OnError = Callable[[KGError], None]
 
 
@@ -66,7 +66,7 @@ class Failure:
         return cls(self.message)
 
 
-Result = tuple[Article, list[Quad]] | Failure
+Result = tuple[Article, bytes] | Failure  # bytes: the article's quads as N-Quads
 #: What a worker runs: ``extract_chunk`` or a function like it (importable by the workers).
 Task = Callable[[Sequence[Article], bool], list[Result]]
 
@@ -79,13 +79,13 @@ def extract_chunk(chunk: Sequence[Article], one_by_one: bool) -> list[Result]:
     per process (``load_model`` is cached). Any error of one article is returned as its
     ``Failure``; the others are still built.
     """
-    from kg.pipeline import build_graphs
+    from kg.pipeline import build_quads
 
     if one_by_one and len(chunk) > 1:
         return [r for a in chunk for r in extract_chunk([a], True)]
     fails: list[KGError] = []
     try:
-        built = iter(list(build_graphs(chunk, on_error=fails.append)))
+        built = iter(list(build_quads(chunk, on_error=fails.append)))
     except ModelNotFoundError:
         raise  # not the article's fault: the writer reports it once and stops
     except Exception as exc:  # noqa: BLE001 - a bug in one article must not stop the rest
@@ -95,12 +95,12 @@ def extract_chunk(chunk: Sequence[Article], one_by_one: bool) -> list[Result]:
                                        f"({type(exc).__name__}: {exc})")]
     out: list[Result] = []
     pair = next(built, None)
-    for article in chunk:  # build_graphs yields the articles that build, in input order
+    for article in chunk:  # build_quads yields the articles that build, in input order
         if pair is not None and pair[0].id == article.id:
-            out.append((pair[0], _quads(pair[1])))
+            out.append((pair[0], ox.serialize(pair[1], format=ox.RdfFormat.N_QUADS) or b""))
             pair = next(built, None)
             continue
-        # build_graphs prefixes each message with the article's id
+        # build_quads prefixes each message with the article's id
         found = next((e for e in fails if str(e).startswith(f"{article.id}: ")), None)
         if found is not None:
             fails.remove(found)
@@ -109,32 +109,15 @@ def extract_chunk(chunk: Sequence[Article], one_by_one: bool) -> list[Result]:
     return out
 
 
-def _quads(ds: Dataset) -> list[Quad]:
-    return [(s, p, o, g) for s, p, o, g in ds.quads()]  # type: ignore[misc]
-
-
-def _dataset(quads: list[Quad]) -> Dataset:
-    """The Dataset ``to_graph`` made, rebuilt in the writer from its quads, in their order."""
-    from kg.graph import new_dataset
-
-    ds = new_dataset()
-    graphs: dict[Node, Any] = {}
-    for s, p, o, g in quads:
-        graph = graphs.get(g)
-        if graph is None:
-            graph = graphs[g] = ds.graph(g)  # type: ignore[arg-type]
-        graph.add((s, p, o))
-    return ds
-
-
 # ------------------------------------------------------------------ the writer side
 def extracted(articles: Sequence[Article], *, on_error: OnError | None, one_by_one: bool,
               workers: int = 1, cluster: str | None = None,
               progress: Progress | None = None, task: Task | None = None,
-              ) -> Iterator[tuple[Article, Dataset]]:
-    """Yield each article that builds with its graph, in input order; report the others.
+              ) -> Iterator[tuple[Article, list[ox.Quad]]]:
+    """Yield each article that builds with its graph's quads, in input order; report the
+    others.
 
-    With ``workers`` 1 and no ``cluster`` this is ``build_graphs`` in this process (one
+    With ``workers`` 1 and no ``cluster`` this is ``build_quads`` in this process (one
     article per parse when ``one_by_one``). Otherwise the articles are built in ``workers``
     processes, or on the Dask cluster at ``cluster`` (a scheduler address), and only the
     writing happens here, with ``task`` (default ``extract_chunk``) run on each chunk.
@@ -158,11 +141,11 @@ def extracted(articles: Sequence[Article], *, on_error: OnError | None, one_by_o
     if progress is not None:
         progress.start(len(articles))
     if workers == 1 and cluster is None:
-        from kg.pipeline import build_graphs
+        from kg.pipeline import build_quads
 
         groups = [[a] for a in articles] if one_by_one else [list(articles)]
         for group in groups:
-            for pair in build_graphs(group, on_error=report):
+            for pair in build_quads(group, on_error=report):
                 if progress is not None:
                     progress.advance(ok=True)
                 yield pair
@@ -176,10 +159,11 @@ def extracted(articles: Sequence[Article], *, on_error: OnError | None, one_by_o
         if isinstance(result, Failure):
             report(result.to_error())
             continue
-        article, quads = result
+        article, nquads = result
         if progress is not None:
             progress.advance(ok=True)
-        yield article, _dataset(quads)
+        # in the order they were written: to_quads's, which the output follows
+        yield article, list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
 
 
 class _Crashed(Exception):

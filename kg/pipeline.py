@@ -15,9 +15,10 @@ from kg.errors import IngestError, KGError, StoreError
 from kg.graph import (
     FORMATS,
     GraphWriter,
+    from_quads,
     new_dataset,
     quiet_rdflib,
-    to_graph,
+    to_quads,
     validate,
     validate_many,
     write_graph,
@@ -54,24 +55,37 @@ def build_graphs(articles: Iterable[Article], *,
                  ) -> Iterator[tuple[Article, Dataset]]:
     """Extract, resolve, convert and validate each article; yield it with its graph.
 
-    Graphs are validated ``batch`` at a time (one SHACL run for all of them); a graph that
-    breaks the shapes is reported through ``on_error`` (or raised) and not yielded.
+    Graphs are validated ``batch`` at a time (pySHACL checks a batch in one run); a graph
+    that breaks the shapes is reported through ``on_error`` (or raised) and not yielded.
+    ``build_quads`` gives the same graphs as pyoxigraph quads (what ``kg build`` uses).
+    """
+    for article, quads in build_quads(articles, on_error=on_error, batch=batch):
+        yield article, from_quads(quads)
+
+
+def build_quads(articles: Iterable[Article], *,
+                on_error: Callable[[KGError], None] | None = None, batch: int = 16,
+                ) -> Iterator[tuple[Article, list[ox.Quad]]]:
+    """``build_graphs``, each graph as the quads ``kg.quads.to_quads`` makes (sorted).
+
+    The build path: the quads are validated, written, drawn and stored as they are, with
+    no rdflib graph made (building and copying those was over half of a build's own time).
     """
     from kg.extract import extract_all, model_version  # spaCy loads only when needed
 
     version = model_version()
-    pending: list[tuple[Article, Dataset]] = []
+    pending: list[tuple[Article, list[ox.Quad]]] = []
 
     def fail(article: Article, exc: KGError) -> None:
         if on_error is None:
             raise type(exc)(f"{article.id}: {exc}") from exc
         on_error(type(exc)(f"{article.id}: {exc}"))
 
-    def flush() -> Iterator[tuple[Article, Dataset]]:
-        problems = validate_many([ds for _, ds in pending])
-        for (article, ds), problem in zip(pending, problems, strict=True):
+    def flush() -> Iterator[tuple[Article, list[ox.Quad]]]:
+        problems = validate_many([quads for _, quads in pending])
+        for (article, quads), problem in zip(pending, problems, strict=True):
             if problem is None:
-                yield article, ds
+                yield article, quads
             else:
                 fail(article, problem)
         pending.clear()
@@ -79,7 +93,7 @@ def build_graphs(articles: Iterable[Article], *,
     for article in extract_all(articles):
         try:
             article = resolve(article)
-            pending.append((article, to_graph(article, model_version=version)))
+            pending.append((article, to_quads(article, model_version=version)))
         except KGError as exc:
             fail(article, exc)
         if len(pending) >= batch:
@@ -121,18 +135,18 @@ def build(paths: Iterable[str | Path], out: str | Path, *, format: str = "trig",
     # TriG and N-Quads stream article by article; the union formats need every graph first
     writer = GraphWriter(target, format=format) if format in {"trig", "nquads"} else None
     combined = new_dataset() if writer is None else None
-    # the page is drawn from the quads the writer made anyway (an rdflib copy cost 20% of a build)
+    # the page is drawn from the quads themselves (an rdflib copy cost 20% of a build)
     page = ox.Store() if html and writer is not None else None
     try:
-        for article, ds in extracted(articles, on_error=collect, one_by_one=False,
-                                     workers=workers, cluster=cluster, progress=progress):
+        for article, quads in extracted(articles, on_error=collect, one_by_one=False,
+                                        workers=workers, cluster=cluster, progress=progress):
             report.articles.append(article)
             if writer is not None:
-                quads = writer.add(ds)
+                writer.add(quads)
                 if page is not None:
                     page.extend(quads)
             if combined is not None:
-                combined.addN(ds.quads())  # type: ignore[arg-type]
+                from_quads(quads, into=combined)
     except BaseException:
         if writer is not None:
             writer.close(keep=False)
@@ -193,9 +207,6 @@ def ingest_articles(paths: Iterable[str | Path], store: str | Path, *, dry_run: 
     Raises:
         StoreError: the store cannot be opened (in use, not a store, corrupt).
     """
-    import pyoxigraph as ox
-
-    from kg.graph import graph_iri
     from kg.remote import is_remote
     from kg.store import FLUSH_EVERY, add_article, connect, diff_article
 
@@ -221,9 +232,8 @@ def ingest_articles(paths: Iterable[str | Path], store: str | Path, *, dry_run: 
     built = extracted(articles, on_error=collect, one_by_one=True, workers=workers,
                       cluster=cluster, progress=progress)
     try:
-        for article, ds in built:
-            graph = ds.graph(graph_iri(article.id))
-            change = diff_article(db, graph) if dry_run else add_article(db, graph)
+        for _, quads in built:  # one article's graph, in the graph named after it
+            change = diff_article(db, quads) if dry_run else add_article(db, quads)
             report.changes.append(change)
             if not dry_run and len(report.changes) % FLUSH_EVERY == 0:
                 db.flush()

@@ -434,3 +434,25 @@ def test_merge_graph_breaking_the_shapes_is_an_error(built: list[Path],
     with pytest.raises(ValidationError):
         merge_graphs([path], store=tmp_path / "store")
     assert not (tmp_path / "store").exists()
+
+
+SAME_NAME = """
+from kg.merge import Facts, LocalEntity, score
+print(score(LocalEntity("x", "Organization", "European Union", ("the EU",)),
+            Facts("Organization", frozenset({{"European Union", "EU", "the EU",
+                                              "the European Union"}})))[1])
+"""
+
+
+def test_merge_evidence_does_not_depend_on_string_hashes() -> None:
+    # the stored labels are a frozenset, whose order follows each process's string hashes
+    import os
+    import subprocess
+    import sys
+
+    seen = {subprocess.run([sys.executable, "-c", SAME_NAME.format()], check=True, timeout=60,
+                           capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in range(12)}
+    assert len(seen) == 1, seen
+    assert "same name: EU" in seen.pop()
