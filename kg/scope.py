@@ -1,0 +1,321 @@
+"""Which articles a query reads: a scope (ids, an entity, dates), one page at a time, newest first.
+
+A saved query over every article of a large store is a report of 10,000s of rows that takes
+seconds (benchmarks/README.md); a reader at a terminal asks for the latest articles, the ones
+about someone, or a week's. A ``Scope`` says which articles; ``pick_page`` finds them and takes
+one page, newest ``schema:datePublished`` first, then by article id, articles without a date
+last. The query then reads those articles' graphs only (pyoxigraph's ``named_graphs`` and
+``default_graph``; on a server the SPARQL Protocol's ``named-graph-uri``/``default-graph-uri``),
+plus the store's bookkeeping graphs (``store/index``, ``store/decisions``), which every scope
+keeps.
+
+Picking a page reads little, whatever the store's size: the engine counts the articles in
+scope per date (dates are stored inline in the store's keys, so only one row per date is
+decoded), and only the articles of the page's dates are fetched with their ids. The unit of a
+page is an article's graph: a Turtle file, whose articles share one graph, cannot be split.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Union
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.remote import RemoteStore
+from kg.store_index import DECISIONS, INDEX
+from kg.vocab import PREFIXES
+
+__all__ = ["PAGE_SIZE", "BOOKKEEPING", "Scope", "ArticlePage", "pick_page", "count_articles",
+           "parse_date"]
+
+#: Articles per page unless asked otherwise (as ``gh`` lists 30 and ``git log`` a screen).
+PAGE_SIZE = 20
+#: Graphs every scope keeps: a store's index and merge decisions.
+BOOKKEEPING = (INDEX.value, DECISIONS.value)
+#: An opened source: the embedded (or in-memory) store, or a server.
+Opened = Union[ox.Store, RemoteStore]  # noqa: UP007 (a runtime alias)
+
+
+def parse_date(value: str | dt.date | None, option: str) -> dt.date | None:
+    """A date given as ``YYYY-MM-DD`` (or a ``datetime.date``); ``option`` names it in errors.
+
+    Examples:
+        >>> parse_date("2018-10-16", "--since")
+        datetime.date(2018, 10, 16)
+    """
+    if value is None or isinstance(value, dt.date):
+        return value
+    text = value.strip()
+    try:
+        if len(text) == 10:  # fromisoformat also takes 20181016 and 2018-W42-2
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise QueryError(f"{option} takes a date as YYYY-MM-DD, not {value!r}")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The articles a query reads.
+
+    Args:
+        articles: these article ids only (empty: no such limit).
+        about: the articles that mention this entity, an IRI or a name (``schema:name`` or
+            ``schema:alternateName``, exactly, else ignoring case; every matching entity).
+        since, until: published on or after / on or before this date (undated articles
+            are then out of scope).
+        page: which page (1 = the newest articles).
+        page_size: articles per page.
+        every: every article in scope, no pages.
+
+    The limits combine: an article must meet each one given.
+    """
+
+    articles: tuple[str, ...] = ()
+    about: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    every: bool = False
+
+    def __post_init__(self) -> None:
+        if self.page < 1:
+            raise QueryError(f"--page counts from 1, not {self.page}")
+        if self.page_size < 1:
+            raise QueryError(f"--page-size must be at least 1, not {self.page_size}")
+        if self.since and self.until and self.since > self.until:
+            raise QueryError(f"--since {self.since} is after --until {self.until}: no article "
+                             "can be in both")
+        if self.about is not None and not self.about.strip():
+            raise QueryError("--about needs an entity: an IRI or a name")
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether the scope leaves some articles out (ids, an entity or dates)."""
+        return bool(self.articles or self.about or self.since or self.until)
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """The articles of one page of a scope, in order (newest first).
+
+    Attributes:
+        scope: what was asked.
+        articles: the ids of the page's articles, in order.
+        graphs: the IRIs of their graphs, in the same order (each once).
+        total: how many articles are in scope.
+        entities: (IRI, name) of the entities ``scope.about`` matched.
+    """
+
+    scope: Scope
+    articles: tuple[str, ...]
+    graphs: tuple[str, ...]
+    total: int
+    entities: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def first(self) -> int:
+        """The position (1-based, in the scope) of the page's first article."""
+        return 1 if self.scope.every else (self.scope.page - 1) * self.scope.page_size + 1
+
+    @property
+    def pages(self) -> int:
+        """How many pages the scope fills (at least 1)."""
+        if self.scope.every:
+            return 1
+        return max(1, math.ceil(self.total / self.scope.page_size))
+
+    @property
+    def is_partial(self) -> bool:
+        """Whether some articles in scope are not on this page."""
+        return len(self.articles) < self.total
+
+    def dataset(self) -> list[str]:
+        """The graphs a query over this page may read: the articles' and the bookkeeping."""
+        return [*self.graphs, *BOOKKEEPING]
+
+
+# ------------------------------------------------------------------ SPARQL parts
+def _rows(store: Opened, sparql: str) -> list[ox.QuerySolution]:
+    try:
+        answer = store.query(sparql, prefixes=PREFIXES)
+    except SyntaxError as exc:  # a bug here, never the user's text (every value is escaped)
+        raise AssertionError(f"bad scope query: {exc}\n{sparql}") from None
+    except (ValueError, OSError, RuntimeError) as exc:
+        raise QueryError(f"choosing the articles failed: {exc}") from None
+    assert isinstance(answer, ox.QuerySolutions)
+    return list(answer)
+
+
+def _pattern(scope: Scope, entities: Sequence[str]) -> str:
+    """The scope's limits as patterns inside ``GRAPH ?g``, on the article ``?a``."""
+    parts = []
+    if scope.articles:
+        ids = " ".join(str(ox.Literal(i)) for i in scope.articles)
+        parts.append(f"VALUES ?id {{ {ids} }} ?a schema:identifier ?id .")
+    if entities:
+        iris = " ".join(str(ox.NamedNode(e)) for e in entities)
+        # laws are not in schema:mentions: an article mentions the laws its graph describes
+        parts.append(f"VALUES ?e {{ {iris} }} {{ ?a schema:mentions ?e }} UNION "
+                     "{ ?e a schema:Legislation . ?a a schema:NewsArticle }")
+    return "\n".join(parts)
+
+
+def _date_filter(scope: Scope) -> str:
+    tests = []
+    if scope.since:
+        tests.append(f'?date >= "{scope.since.isoformat()}"^^xsd:date')
+    if scope.until:
+        tests.append(f'?date <= "{scope.until.isoformat()}"^^xsd:date')
+    return f"FILTER({' && '.join(tests)})" if tests else ""
+
+
+def count_articles(store: Opened, scope: Scope | None = None,
+                   entities: Sequence[str] = ()) -> int:
+    """How many articles (``schema:NewsArticle``) are in scope, dates aside."""
+    # the scope's patterns bind ?a to articles only (ids, mentions): checking the type as
+    # well took 20x longer for an entity in half of 10,000 articles
+    pattern = (_pattern(scope, entities) if scope else "") or "?a a schema:NewsArticle ."
+    rows = _rows(store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} }} }}")
+    return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
+
+
+def _dates(store: Opened, pattern: str, scope: Scope, *,
+           distinct: bool) -> list[tuple[ox.Literal, int]]:
+    """(date, articles in scope published that day), newest first. ``distinct``: the
+    pattern may match an article more than once (COUNT DISTINCT took twice as long)."""
+    count = "COUNT(DISTINCT ?a)" if distinct else "COUNT(*)"
+    rows = _rows(store, f"SELECT ?date ({count} AS ?n) WHERE {{ GRAPH ?g {{ "
+                        f"{pattern}\n?a schema:datePublished ?date . {_date_filter(scope)} }} }} "
+                        "GROUP BY ?date")
+    out = [(row[0], int(row[1].value)) for row in rows
+           if isinstance(row[0], ox.Literal) and row[1] is not None]
+    return sorted(out, key=lambda x: x[0].value, reverse=True)
+
+
+def _dated(store: Opened, pattern: str, dates: Sequence[ox.Literal] | None,
+           scope: Scope) -> list[tuple[str, str, str]]:
+    """(date, id, graph) of the articles in scope published on ``dates`` (None: any)."""
+    values = f"VALUES ?date {{ {' '.join(map(str, dates))} }}" if dates is not None else ""
+    rows = _rows(store, f"SELECT DISTINCT ?date ?id ?g WHERE {{ {values} GRAPH ?g {{ "
+                        f"{pattern}\n?a schema:datePublished ?date ; schema:identifier ?id . "
+                        f"{_date_filter(scope)} }} }}")
+    return [(r[0].value, r[1].value, r[2].value) for r in rows if None not in tuple(r)]
+
+
+def _undated(store: Opened, pattern: str, offset: int, limit: int) -> list[tuple[str, str]]:
+    """(id, graph) of the articles in scope without a date, by id, from ``offset``."""
+    rows = _rows(store, "SELECT DISTINCT ?id ?g WHERE { GRAPH ?g { "
+                        f"?a a schema:NewsArticle ; schema:identifier ?id . {pattern}\n"
+                        "FILTER NOT EXISTS { ?a schema:datePublished ?date } } } "
+                        f"ORDER BY ?id OFFSET {offset} LIMIT {limit}")
+    return [(r[0].value, r[1].value) for r in rows if None not in tuple(r)]
+
+
+# ------------------------------------------------------------------ what the scope names
+def find_entities(store: Opened, about: str) -> tuple[tuple[str, str], ...]:
+    """(IRI, name) of the entities ``about`` names: an IRI, else a name matched exactly
+    (``schema:name``/``schema:alternateName``), else ignoring case.
+
+    Raises:
+        QueryError: nothing has that IRI or name.
+    """
+    about = about.strip()
+    if about.startswith("<") and about.endswith(">"):
+        about = about[1:-1]
+    if "://" in about or about.startswith("urn:"):
+        try:
+            iri = str(ox.NamedNode(about))
+        except ValueError:
+            raise QueryError(f"--about {about!r}: not a valid IRI") from None
+        # the IRI written into the patterns, not VALUES (then pyoxigraph read every typed
+        # node), and one graph is enough
+        if not _rows(store, f"SELECT ?type WHERE {{ GRAPH ?g {{ {iri} a ?type }} }} LIMIT 1"):
+            raise QueryError(f"--about: no entity <{about}> here")
+        rows = _rows(store, f"SELECT ?name WHERE {{ GRAPH ?g {{ {iri} schema:name ?name }} }} "
+                            "LIMIT 1")
+        return ((about, rows[0][0].value if rows and rows[0][0] is not None else about),)
+    else:
+        names = f"{ox.Literal(about, language='en')} {ox.Literal(about)}"
+        rows = _rows(store, f"SELECT DISTINCT ?e WHERE {{ VALUES ?n {{ {names} }} GRAPH ?g {{ "
+                            "?e schema:name|schema:alternateName ?n } } ORDER BY ?e")
+        if not rows:  # a scan of every name: only when no name is exactly that
+            lower = ox.Literal(about.lower())
+            rows = _rows(store, "SELECT DISTINCT ?e WHERE { GRAPH ?g { "
+                                "?e schema:name|schema:alternateName ?n . "
+                                f"FILTER(LCASE(STR(?n)) = {lower}) }} }} ORDER BY ?e")
+        if not rows:
+            raise QueryError(f"--about: no entity named {about!r} here (names and aliases are "
+                             "matched whole, ignoring case; an IRI works too)")
+        found = []
+        for row in rows:
+            iri = str(row[0])
+            name = _rows(store, f"SELECT ?name WHERE {{ GRAPH ?g {{ {iri} schema:name ?name }} }} "
+                                "LIMIT 1")
+            found.append((row[0].value, name[0][0].value if name and name[0][0] else iri))
+        return tuple(found)
+
+
+def _check_ids(store: Opened, ids: Sequence[str]) -> None:
+    values = " ".join(str(ox.Literal(i)) for i in ids)
+    rows = _rows(store, f"SELECT DISTINCT ?id WHERE {{ VALUES ?id {{ {values} }} GRAPH ?g {{ "
+                        "?a a schema:NewsArticle ; schema:identifier ?id } }")
+    missing = sorted(set(ids) - {r[0].value for r in rows if r[0] is not None})
+    if missing:
+        raise QueryError(f"--article: no article {', '.join(map(repr, missing))} here (see "
+                         "--named articles)")
+
+
+# ------------------------------------------------------------------ the page
+def pick_page(store: Opened, scope: Scope) -> ArticlePage:
+    """The articles of ``scope``'s page (every article in scope with ``scope.every``).
+
+    Raises:
+        QueryError: an unknown article id or entity, or a page past the last one.
+    """
+    entities = find_entities(store, scope.about) if scope.about else ()
+    if scope.articles:
+        _check_ids(store, scope.articles)
+    pattern = _pattern(scope, [iri for iri, _ in entities])
+    dates = _dates(store, pattern, scope, distinct=len(entities) > 1)
+    dated = sum(n for _, n in dates)
+    undated = 0 if scope.since or scope.until else max(
+        0, count_articles(store, scope, [iri for iri, _ in entities]) - dated)
+    total = dated + undated
+    if scope.every:
+        start, stop = 0, total
+    else:
+        start = (scope.page - 1) * scope.page_size
+        stop = min(start + scope.page_size, total)
+        if start >= total and scope.page > 1:
+            last = max(1, math.ceil(total / scope.page_size))
+            raise QueryError(f"--page {scope.page} is past the last page ({last}: {total:,} "
+                             f"article{'s' * (total != 1)} in scope, {scope.page_size} a page)")
+    chosen: list[tuple[str, str]] = []  # (id, graph)
+    if start < dated:
+        wanted: list[ox.Literal] = []
+        before = 0  # articles on days newer than the first wanted day
+        seen = 0
+        for date, n in dates:
+            if seen + n > start and seen < stop:
+                if not wanted:
+                    before = seen
+                wanted.append(date)
+            seen += n
+            if seen >= stop:
+                break
+        found = _dated(store, pattern, None if scope.every else wanted, scope)
+        rank = {date.value: i for i, (date, _) in enumerate(dates)}
+        found.sort(key=lambda r: (rank.get(r[0], len(rank)), r[1]))
+        chosen += [(i, g) for _, i, g in found[start - before: stop - before]]
+    if stop > dated:
+        skip = max(0, start - dated)
+        chosen += _undated(store, pattern, skip, stop - max(start, dated))
+    graphs = tuple(dict.fromkeys(g for _, g in chosen))
+    return ArticlePage(scope, tuple(i for i, _ in chosen), graphs, total, entities)
