@@ -115,6 +115,9 @@ def build(
         raise typer.Exit(1)
 
 
+_SCOPE = "Scope (which articles)"
+
+
 @app.command("query")
 def query_cmd(
     source: Annotated[Optional[str], typer.Argument(  # noqa: UP045
@@ -127,9 +130,38 @@ def query_cmd(
     format: Annotated[str, typer.Option(
         "--format", "-f", help="table, csv, tsv or json (SPARQL 1.1 results).")] = "table",
     list_: Annotated[bool, typer.Option("--list", help="List the saved queries.")] = False,
+    page: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--page", metavar="N", rich_help_panel=_SCOPE,
+        help="Page N of the articles, newest first (a saved query reads page 1 unless --all).")
+    ] = None,
+    page_size: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--page-size", metavar="N", rich_help_panel=_SCOPE,
+        help="Articles per page (default 20).")] = None,
+    every: Annotated[bool, typer.Option(
+        "--all", rich_help_panel=_SCOPE,
+        help="Every article in scope, no pages (the default for your own SPARQL).")] = False,
+    article: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--article", metavar="ID", rich_help_panel=_SCOPE,
+        help="Only this article (repeat for more).")] = None,
+    about: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--about", metavar="ENTITY", rich_help_panel=_SCOPE,
+        help="Only the articles that mention this entity (an IRI, a name or an alias).")
+    ] = None,
+    since: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--since", metavar="DATE", rich_help_panel=_SCOPE,
+        help="Only articles published on or after DATE (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--until", metavar="DATE", rich_help_panel=_SCOPE,
+        help="Only articles published on or before DATE (YYYY-MM-DD).")] = None,
 ) -> None:
-    """Run a SPARQL 1.1 query (given, from --file, or --named) over a graph."""
+    """Run a SPARQL 1.1 query (given, from --file, or --named) over a graph.
+
+    A saved query (--named) reads the 20 most recent articles unless told otherwise
+    (--page, --all, --article, --about, --since, --until); your own query reads every
+    article unless told otherwise.
+    """
     from kg.query import RESULT_FORMATS, format_result, query, saved_queries, saved_query
+    from kg.scope import PAGE_SIZE, Scope, parse_date
 
     if list_:
         for name, (description, _) in saved_queries().items():
@@ -142,6 +174,8 @@ def query_cmd(
     given = [x for x in (sparql, file, named) if x is not None]
     if len(given) != 1:
         _fail("give exactly one of: a SPARQL query, --file FILE, or --named NAME")
+    if every and (page is not None or page_size is not None):
+        _fail("give --all or --page/--page-size, not both")
     if named is not None:
         text = saved_query(named)
     elif file is not None:
@@ -152,7 +186,42 @@ def query_cmd(
     else:
         assert sparql is not None
         text = sparql
-    sys.stdout.write(format_result(query(_source(source), text), format))
+    scope = Scope(articles=tuple(article or ()), about=about,
+                  since=parse_date(since, "--since"), until=parse_date(until, "--until"),
+                  page=1 if page is None else page,
+                  page_size=PAGE_SIZE if page_size is None else page_size,
+                  # your own query reads every article unless you ask for a page
+                  every=every or (named is None and page is None and page_size is None))
+    plain = named is None and scope.every and not scope.is_filtered
+    result = query(_source(source), text, scope=None if plain else scope)
+    sys.stdout.write(format_result(result, format))
+    if result.page is not None:
+        _scope_notes(result.page, about)
+
+
+def _scope_notes(page: Any, about: str | None) -> None:
+    """Say on stderr what the scope matched and what was left out (results stay on stdout)."""
+    if len(page.entities) > 1:
+        names = ", ".join(f"{name} <{iri}>" for iri, name in page.entities)
+        err.print(f"--about {about!r} matches {len(page.entities)} entities: {names}; "
+                  "using all of them", soft_wrap=True, markup=False)
+    scope = page.scope
+    if page.total == 0:
+        err.print("no articles in scope", soft_wrap=True)
+        return
+    if not page.is_partial:
+        return
+    what = f"{page.total:,} article{'s' * (page.total != 1)}"
+    shown = len(page.articles)
+    if scope.page == 1:
+        head = f"rows from the {shown} most recent of {what}"
+    else:
+        head = (f"rows from articles {page.first:,}-{page.first + shown - 1:,} of {what}, "
+                "newest first")
+    if scope.page < page.pages:
+        head += f"; --page {scope.page + 1} for the next"
+    err.print(f"{head}, --all for every article" if scope.page < page.pages
+              else f"{head}; --all for every article", soft_wrap=True, markup=False)
 
 
 @app.command()
