@@ -215,6 +215,8 @@ def _scope_notes(page: Any, about: str | None) -> None:
     shown = len(page.articles)
     if scope.page == 1:
         head = f"rows from the {shown} most recent of {what}"
+    elif shown == 1:
+        head = f"rows from article {page.first:,} of {what}, newest first"
     else:
         head = (f"rows from articles {page.first:,}-{page.first + shown - 1:,} of {what}, "
                 "newest first")

@@ -160,10 +160,14 @@ def _pattern(scope: Scope, entities: Sequence[str]) -> str:
         ids = " ".join(str(ox.Literal(i)) for i in scope.articles)
         parts.append(f"VALUES ?id {{ {ids} }} ?a schema:identifier ?id .")
     if entities:
-        iris = " ".join(str(ox.NamedNode(e)) for e in entities)
-        # laws are not in schema:mentions: an article mentions the laws its graph describes
-        parts.append(f"VALUES ?e {{ {iris} }} {{ ?a schema:mentions ?e }} UNION "
-                     "{ ?e a schema:Legislation . ?a a schema:NewsArticle }")
+        # laws are not in schema:mentions: an article mentions the laws its graph describes.
+        # IRIs written in, not VALUES: pyoxigraph then starts from the bound IRI
+        branches = []
+        for e in entities:
+            iri = str(ox.NamedNode(e))
+            branches += [f"{{ ?a schema:mentions {iri} }}",
+                         f"{{ {iri} a schema:Legislation . ?a a schema:NewsArticle }}"]
+        parts.append(" UNION ".join(branches))
     return "\n".join(parts)
 
 
@@ -197,9 +201,14 @@ def _survey(store: Opened, pattern: str, scope: Scope, *, distinct: bool,
     count = "COUNT(DISTINCT ?a)" if distinct else "COUNT(*)"
     dated = (f"GRAPH ?g {{ {pattern}\n?a schema:datePublished ?date . "
              f"{_date_filter(scope)} }}")
+    # with a pattern (an entity, ids) counting the dated articles again repeats the join of
+    # the pattern with the dates (110 ms for an entity in 4,909 of 10,000 articles): every
+    # date is read instead, and summed here
+    every_date = bool(pattern) or limit is None
     parts = [f"{{ SELECT ?date ({count} AS ?n) WHERE {{ {dated} }} GROUP BY ?date "
-             f"ORDER BY DESC(?date) {f'LIMIT {limit}' if limit is not None else ''} }}",
-             f"{{ SELECT ({count} AS ?dated) WHERE {{ {dated} }} }}"]
+             f"ORDER BY DESC(?date) {'' if every_date else f'LIMIT {limit}'} }}"]
+    if not every_date:
+        parts.append(f"{{ SELECT ({count} AS ?dated) WHERE {{ {dated} }} }}")
     ranged = bool(scope.since or scope.until)
     if not ranged:
         # the scope's patterns bind ?a to articles only (ids, mentions): checking the type as
@@ -218,6 +227,8 @@ def _survey(store: Opened, pattern: str, scope: Scope, *, distinct: bool,
         elif got_all is not None:
             n_all = int(got_all.value)
     dates.sort(key=lambda x: x[0].value, reverse=True)
+    if every_date:
+        n_dated = sum(n for _, n in dates)
     return dates, n_dated, n_dated if ranged else max(n_all, n_dated)
 
 
@@ -225,9 +236,11 @@ def _dated(store: Opened, pattern: str, dates: Sequence[ox.Literal] | None,
            scope: Scope) -> list[tuple[str, str, str]]:
     """(date, id, graph) of the articles in scope published on ``dates`` (None: any)."""
     values = f"VALUES ?date {{ {' '.join(map(str, dates))} }}" if dates is not None else ""
+    # the dates first: the engine starts from them (from the pattern, it read every article
+    # that mentions an entity, 10x longer)
     rows = _rows(store, f"SELECT DISTINCT ?date ?id ?g WHERE {{ {values} GRAPH ?g {{ "
-                        f"{pattern}\n?a schema:datePublished ?date ; schema:identifier ?id . "
-                        f"{_date_filter(scope)} }} }}")
+                        "?a schema:datePublished ?date ; schema:identifier ?id . "
+                        f"{pattern}\n{_date_filter(scope)} }} }}")
     return [(r[0].value, r[1].value, r[2].value) for r in rows if None not in tuple(r)]
 
 
@@ -318,7 +331,7 @@ def pick_page(store: Opened, scope: Scope) -> ArticlePage:
         stop = min(start + scope.page_size, total)
         if start >= total and scope.page > 1:
             last = max(1, math.ceil(total / scope.page_size))
-            raise QueryError(f"--page {scope.page} is past the last page ({last}: {total:,} "
+            raise QueryError(f"--page {scope.page} is past the last page, {last} ({total:,} "
                              f"article{'s' * (total != 1)} in scope, {scope.page_size} a page)")
     chosen: list[tuple[str, str]] = []  # (id, graph)
     if start < dated:
