@@ -207,7 +207,8 @@ def _scope_notes(page: Any, about: str | None) -> None:
                   "using all of them", soft_wrap=True, markup=False)
     scope = page.scope
     if page.total == 0:
-        err.print("no articles in scope", soft_wrap=True)
+        if scope.is_filtered:  # a graph without articles at all is read whole, as before
+            err.print("no articles in scope", soft_wrap=True)
         return
     if not page.is_partial:
         return

@@ -324,3 +324,20 @@ def test_scope_cli_bad_values_are_one_error_line(store: Path, args: list[str]) -
     assert done.returncode == 1
     assert done.stderr.startswith("error: ") and len(done.stderr.strip().splitlines()) == 1
     assert done.stdout == ""
+
+
+def test_scope_cli_empty_scope_says_so(store: Path) -> None:
+    done = run_kg("query", store, "--named", "roles", "--since", "2030-01-01", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "no articles in scope"
+    assert len(done.stdout.splitlines()) == 1  # the header
+
+
+def test_scope_small_sources_are_read_as_before(example_build: Path) -> None:
+    """Twenty articles or fewer: the default page is everything, read with no dataset."""
+    for name in ("entities", "roles", "co-mentions"):
+        paged = query_saved(example_build, name)
+        assert paged.rows == query(example_build, saved_query(name)).rows != []
+        assert (paged.articles_in_scope, paged.articles_shown) == (1, 1)
+    done = run_kg("query", example_build, "--named", "roles")
+    assert done.returncode == 0 and done.stderr == ""
