@@ -252,7 +252,7 @@ def at_scale(paths: dict[int, Path], size: int, small: int, names: dict[str, str
           f"*--about*: the first page of the articles that mention {label} "
           f"(`--about {iri}`), {mentioned:,} of the {size:,}. *--all*: every article, "
           f"the whole report (no target). Median of up to {runs} runs in ms "
-          f"(min\u2013max; --all: {all_runs}); wall time, and the CPU time of the same runs "
+          f"(min\u2013max; --all: {all_runs}); wall time, and the CPU time of as many more runs "
           "(steadier on a shared machine).\n")
     head = ["saved query", "rows", f"{size:,} articles, first page (ms)", "CPU (ms)"]
     if small_store is not None:
