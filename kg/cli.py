@@ -161,7 +161,7 @@ def query_cmd(
     article unless told otherwise.
     """
     from kg.query import RESULT_FORMATS, format_result, query, saved_queries, saved_query
-    from kg.scope import PAGE_SIZE, Scope, parse_date
+    from kg.scope import PAGE_SIZE, Scope, notes, parse_date
 
     if list_:
         for name, (description, _) in saved_queries().items():
@@ -195,36 +195,10 @@ def query_cmd(
     plain = named is None and scope.every and not scope.is_filtered
     result = query(_source(source), text, scope=None if plain else scope)
     sys.stdout.write(format_result(result, format))
-    if result.page is not None:
-        _scope_notes(result.page, about)
+    for note in notes(result.page) if result.page is not None else ():
+        err.print(note, soft_wrap=True, markup=False)
 
 
-def _scope_notes(page: Any, about: str | None) -> None:
-    """Say on stderr what the scope matched and what was left out (results stay on stdout)."""
-    if len(page.entities) > 1:
-        names = ", ".join(f"{name} <{iri}>" for iri, name in page.entities)
-        err.print(f"--about {about!r} matches {len(page.entities)} entities: {names}; "
-                  "using all of them", soft_wrap=True, markup=False)
-    scope = page.scope
-    if page.total == 0:
-        if scope.is_filtered:  # a graph without articles at all is read whole, as before
-            err.print("no articles in scope", soft_wrap=True)
-        return
-    if not page.is_partial:
-        return
-    what = f"{page.total:,} article{'s' * (page.total != 1)}"
-    shown = len(page.articles)
-    if scope.page == 1:
-        head = f"rows from the {shown} most recent of {what}"
-    elif shown == 1:
-        head = f"rows from article {page.first:,} of {what}, newest first"
-    else:
-        head = (f"rows from articles {page.first:,}-{page.first + shown - 1:,} of {what}, "
-                "newest first")
-    if scope.page < page.pages:
-        head += f"; --page {scope.page + 1} for the next"
-    err.print(f"{head}, --all for every article" if scope.page < page.pages
-              else f"{head}; --all for every article", soft_wrap=True, markup=False)
 
 
 @app.command()

@@ -31,7 +31,7 @@ from kg.store_index import DECISIONS, INDEX
 from kg.vocab import PREFIXES
 
 __all__ = ["PAGE_SIZE", "BOOKKEEPING", "Scope", "ArticlePage", "pick_page", "count_articles",
-           "parse_date"]
+           "find_entities", "parse_date", "notes"]
 
 #: Articles per page unless asked otherwise (as ``gh`` lists 30 and ``git log`` a screen).
 PAGE_SIZE = 20
@@ -342,3 +342,34 @@ def pick_page(store: Opened, scope: Scope) -> ArticlePage:
         chosen += _undated(store, pattern, skip, stop - max(start, dated))
     graphs = tuple(dict.fromkeys(g for _, g in chosen))
     return ArticlePage(scope, tuple(i for i, _ in chosen), graphs, total, entities)
+
+
+def notes(page: ArticlePage) -> list[str]:
+    """What ``kg query`` says on stderr about a page: the entities ``--about`` matched when
+    several did, and the articles in scope left out (with the options that show them)."""
+    out = []
+    scope = page.scope
+    if len(page.entities) > 1:
+        names = ", ".join(f"{name} <{iri}>" for iri, name in page.entities)
+        out.append(f"--about {scope.about!r} matches {len(page.entities)} entities: {names}; "
+                   "using all of them")
+    if page.total == 0:
+        if scope.is_filtered:  # a graph without articles at all is read whole, as before
+            out.append("no articles in scope")
+        return out
+    if not page.is_partial:
+        return out
+    what = f"{page.total:,} article{'s' * (page.total != 1)}"
+    shown = len(page.articles)
+    if scope.page == 1:
+        head = f"rows from the {shown} most recent of {what}"
+    elif shown == 1:
+        head = f"rows from article {page.first:,} of {what}, newest first"
+    else:
+        head = (f"rows from articles {page.first:,}-{page.first + shown - 1:,} of {what}, "
+                "newest first")
+    if scope.page < page.pages:
+        out.append(f"{head}; --page {scope.page + 1} for the next, --all for every article")
+    else:
+        out.append(f"{head}; --all for every article")
+    return out
