@@ -132,14 +132,16 @@ def query_cmd(
     list_: Annotated[bool, typer.Option("--list", help="List the saved queries.")] = False,
     page: Annotated[Optional[int], typer.Option(  # noqa: UP045
         "--page", metavar="N", rich_help_panel=_SCOPE,
-        help="Page N of the articles, newest first (a saved query reads page 1 unless --all).")
+        help="Page N of the articles, newest first (a saved query shown as a table reads "
+        "page 1 unless --all).")
     ] = None,
     page_size: Annotated[Optional[int], typer.Option(  # noqa: UP045
         "--page-size", metavar="N", rich_help_panel=_SCOPE,
         help="Articles per page (default 20).")] = None,
     every: Annotated[bool, typer.Option(
         "--all", rich_help_panel=_SCOPE,
-        help="Every article in scope, no pages (the default for your own SPARQL).")] = False,
+        help="Every article in scope, no pages (the default but for a saved query's table).")
+    ] = False,
     article: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--article", metavar="ID", rich_help_panel=_SCOPE,
         help="Only this article (repeat for more).")] = None,
@@ -156,9 +158,9 @@ def query_cmd(
 ) -> None:
     """Run a SPARQL 1.1 query (given, from --file, or --named) over a graph.
 
-    A saved query (--named) reads the 20 most recent articles unless told otherwise
-    (--page, --all, --article, --about, --since, --until); your own query reads every
-    article unless told otherwise.
+    A saved query (--named) shown as a table reads the 20 most recent articles unless told
+    otherwise (--page, --all, --article, --about, --since, --until); --format json, csv or
+    tsv and your own query read every article unless given --page or --page-size.
     """
     from kg.query import RESULT_FORMATS, format_result, query, saved_queries, saved_query
     from kg.scope import PAGE_SIZE, Scope, notes, parse_date
@@ -186,14 +188,17 @@ def query_cmd(
     else:
         assert sparql is not None
         text = sparql
+    # a page unless asked: only a saved query shown as a table (scripts and the evaluation
+    # read --format json/csv/tsv and get every row); your own query never
+    paged = page is not None or page_size is not None or (named is not None
+                                                          and format == "table")
     scope = Scope(articles=tuple(article or ()), about=about,
                   since=parse_date(since, "--since"), until=parse_date(until, "--until"),
                   page=1 if page is None else page,
                   page_size=PAGE_SIZE if page_size is None else page_size,
-                  # your own query reads every article unless you ask for a page
-                  every=every or (named is None and page is None and page_size is None))
-    plain = named is None and scope.every and not scope.is_filtered
-    result = query(_source(source), text, scope=None if plain else scope)
+                  every=every or not paged)
+    whole = scope.every and not scope.is_filtered  # every article: the query as it is
+    result = query(_source(source), text, scope=None if whole else scope)
     sys.stdout.write(format_result(result, format))
     for note in notes(result.page) if result.page is not None else ():
         err.print(note, soft_wrap=True, markup=False)

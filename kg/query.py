@@ -221,11 +221,11 @@ def _scoped(store: ox.Store | RemoteStore, sparql: str, scope: Scope, *,
     return result
 
 
-def select_articles(source: Source, *, page: int = 1, page_size: int = PAGE_SIZE,
+def select_articles(source: Source, *, page: int | None = None, page_size: int = PAGE_SIZE,
                     every: bool = False, articles: Sequence[str] = (),
                     about: str | None = None, since: str | dt.date | None = None,
                     until: str | dt.date | None = None) -> ArticlePage:
-    """The articles (ids and graphs) of one page of a scope, newest first.
+    """The articles (ids and graphs) in scope, newest first: all, or one page of them.
 
     Arguments as for ``query_saved``; the scope is described in ``kg.scope``.
 
@@ -236,19 +236,24 @@ def select_articles(source: Source, *, page: int = 1, page_size: int = PAGE_SIZE
     return pick_page(store, _scope(page, page_size, every, articles, about, since, until))
 
 
-def query_saved(source: Source, name: str, *, page: int = 1, page_size: int = PAGE_SIZE,
-                every: bool = False, articles: Sequence[str] = (), about: str | None = None,
-                since: str | dt.date | None = None, until: str | dt.date | None = None,
-                ) -> Result:
-    """Run saved query ``name`` over one page of articles: by default the 20 newest.
+def query_saved(source: Source, name: str, *, page: int | None = None,
+                page_size: int = PAGE_SIZE, every: bool = False, articles: Sequence[str] = (),
+                about: str | None = None, since: str | dt.date | None = None,
+                until: str | dt.date | None = None) -> Result:
+    """Run saved query ``name`` over the articles in scope, or one page of them.
+
+    With no argument but ``source`` and ``name`` it reads every article, as ``query`` does
+    (scripts and the evaluation read whole reports); ``page=1`` is what ``kg query --named``
+    shows in a table: the 20 newest articles.
 
     Args:
         source: as for ``query``.
         name: a saved query (``saved_queries()``).
         page: which page, 1 = the newest articles (by ``schema:datePublished``, then id;
-            undated articles last).
+            undated articles last); None: every article in scope.
         page_size: articles per page.
-        every: every article in scope (no pages): the whole report.
+        every: every article in scope (no pages): the whole report (the default; not
+            with ``page``).
         articles: only these article ids.
         about: only the articles that mention this entity (an IRI, or a name or alias:
             exact first, else ignoring case; every entity that matches).
@@ -265,14 +270,16 @@ def query_saved(source: Source, name: str, *, page: int = 1, page_size: int = PA
     return query(source, text, scope=scope)
 
 
-def _scope(page: int, page_size: int, every: bool, articles: Sequence[str],
+def _scope(page: int | None, page_size: int, every: bool, articles: Sequence[str],
            about: str | None, since: str | dt.date | None,
            until: str | dt.date | None) -> Scope:
     if isinstance(articles, str):
         raise TypeError("articles takes a sequence of ids, not one string")
+    if every and page is not None:
+        raise ValueError("give a page or every=True, not both")
     return Scope(articles=tuple(articles), about=about, since=parse_date(since, "--since"),
-                 until=parse_date(until, "--until"), page=page, page_size=page_size,
-                 every=every)
+                 until=parse_date(until, "--until"), page=1 if page is None else page,
+                 page_size=page_size, every=every or page is None)
 
 
 _HIDE = re.compile(r'"""[\s\S]*?"""|' r"'''[\s\S]*?'''|" r'"(?:[^"\\\n]|\\.)*"|'

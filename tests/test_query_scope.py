@@ -9,6 +9,7 @@ store's resolution, which records merge decisions; one article names a town call
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,7 @@ def ids(result: Result) -> list[str]:
 
 # ------------------------------------------------------------------ the page
 def test_scope_first_page_is_the_newest_articles(db: Any) -> None:
-    page = select_articles(db, page_size=5)
+    page = select_articles(db, page=1, page_size=5)
     assert list(page.articles) == newest_first()[:5] == ["s22", "s23", "s20", "s21", "s18"]
     assert page.total == COUNT
     assert list(page.graphs) == [str(graph_iri(i)) for i in page.articles]
@@ -128,15 +129,24 @@ def test_scope_every_article_in_order(db: Any) -> None:
 
 
 def test_scope_saved_query_reads_the_first_page_only(db: Any) -> None:
-    result = query_saved(db, "articles", page_size=4)
+    result = query_saved(db, "articles", page=1, page_size=4)
     assert sorted(ids(result)) == sorted(newest_first()[:4])
     assert (result.articles_in_scope, result.articles_shown) == (COUNT, 4)
 
 
-def test_scope_default_page_is_twenty_articles(db: Any) -> None:
-    result = query_saved(db, "roles")
+def test_scope_first_page_is_twenty_articles(db: Any) -> None:
+    result = query_saved(db, "roles", page=1)
     assert sorted(ids(result)) == sorted(newest_first()[:20])
     assert (result.articles_in_scope, result.articles_shown) == (COUNT, 20)
+
+
+def test_scope_api_reads_every_article_unless_given_a_page(db: Any) -> None:
+    result = query_saved(db, "roles")
+    assert sorted(ids(result)) == sorted(newest_first())
+    assert result.rows == query(db, saved_query("roles")).rows
+    assert list(select_articles(db).articles) == newest_first()
+    with pytest.raises(ValueError, match="not both"):
+        query_saved(db, "roles", page=2, every=True)
 
 
 def test_scope_page_two(db: Any) -> None:
@@ -213,7 +223,7 @@ def test_scope_articles_by_id(db: Any) -> None:
 
 
 def test_scope_limits_combine(db: Any) -> None:
-    page = select_articles(db, about=BRANDT, since="2020-03-05", page_size=2)
+    page = select_articles(db, about=BRANDT, since="2020-03-05", page=1, page_size=2)
     # Brandt's dated articles from 2020-03-05: s20, s15, s10; two a page
     assert list(page.articles) == ["s20", "s15"]
     assert page.total == 3
@@ -229,8 +239,8 @@ def test_scope_empty_scope_gives_no_rows(db: Any) -> None:
 def test_scope_merge_decisions_are_scoped_by_the_page(db: Any) -> None:
     every = query_saved(db, "merge-decisions", every=True)
     assert len(set(ids(every))) > 10, "each article after the first merges into stored ones"
-    shown = select_articles(db, page_size=10).articles
-    page = query_saved(db, "merge-decisions", page_size=10)
+    shown = select_articles(db, page=1, page_size=10).articles
+    page = query_saved(db, "merge-decisions", page=1, page_size=10)
     assert page.variables == every.variables
     assert page.rows == [r for r in every.rows if v(r[1]) in shown] != []
     assert set(ids(page)) < set(ids(every))
@@ -273,16 +283,32 @@ def test_scope_options_are_validated_early() -> None:
 
 
 # ------------------------------------------------------------------ the command
-def test_scope_cli_says_what_was_left_out(store: Path) -> None:
-    done = run_kg("query", store, "--named", "roles", "--format", "csv")
+def test_scope_cli_table_says_what_was_left_out(store: Path) -> None:
+    done = run_kg("query", store, "--named", "roles")
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == ("rows from the 20 most recent of 26 articles; --page 2 for "
                                    "the next, --all for every article")
-    assert len(done.stdout.splitlines()) == 21  # header + one role per article
-    last = run_kg("query", store, "--named", "roles", "--page", "2", "--format", "csv")
+    assert done.stdout.rstrip().endswith("\n20 rows")  # one role per article
+    last = run_kg("query", store, "--named", "roles", "--page", "2")
     assert last.returncode == 0, last.stderr
     assert last.stderr.strip() == ("rows from articles 21-26 of 26 articles, newest first; "
                                    "--all for every article")
+    assert last.stdout.rstrip().endswith("\n6 rows")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv"])
+def test_scope_cli_scripts_get_every_row(store: Path, fmt: str) -> None:
+    """``--format json|csv|tsv`` (what the evaluation and scripts read) is the whole report
+    unless a page is asked for."""
+    done = run_kg("query", store, "--named", "roles", "--format", fmt)
+    assert done.returncode == 0 and done.stderr == ""
+    if fmt == "json":
+        rows = json.loads(done.stdout)["results"]["bindings"]
+        assert sorted(r["article"]["value"] for r in rows) == sorted(newest_first())
+    else:
+        assert len(done.stdout.splitlines()) == COUNT + 1
+    paged = run_kg("query", store, "--named", "roles", "--format", fmt, "--page", "1")
+    assert "--page 2 for the next" in paged.stderr
 
 
 def test_scope_cli_all_and_small_scopes_say_nothing(store: Path) -> None:
@@ -336,7 +362,7 @@ def test_scope_cli_empty_scope_says_so(store: Path) -> None:
 def test_scope_small_sources_are_read_as_before(example_build: Path) -> None:
     """Twenty articles or fewer: the default page is everything, read with no dataset."""
     for name in ("entities", "roles", "co-mentions"):
-        paged = query_saved(example_build, name)
+        paged = query_saved(example_build, name, page=1)
         assert paged.rows == query(example_build, saved_query(name)).rows != []
         assert (paged.articles_in_scope, paged.articles_shown) == (1, 1)
     done = run_kg("query", example_build, "--named", "roles")

@@ -221,7 +221,7 @@ def test_remote_saved_query_gives_the_embedded_rows(name: str, loaded: RemoteSto
 
 
 @pytest.mark.parametrize("scope", [
-    {"page": 2, "page_size": 2}, {"about": "Shohrat Zakir", "page_size": 3},
+    {"page": 2, "page_size": 2}, {"about": "Shohrat Zakir", "page": 1, "page_size": 3},
     {"since": "2018-10-17", "until": "2018-10-20"}, {"articles": ["xinjiang-2018-10-16"]}])
 def test_remote_scoped_saved_queries_as_embedded(scope: dict[str, Any], loaded: RemoteStore,
                                                  embedded: ox.Store) -> None:
