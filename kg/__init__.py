@@ -33,8 +33,9 @@ from kg.pipeline import (
     ingest_articles,
     merge_graphs,
 )
-from kg.query import Result, format_result, query, saved_queries
+from kg.query import Result, format_result, query, query_saved, saved_queries, select_articles
 from kg.resolve import resolve
+from kg.scope import ArticlePage, Scope
 from kg.store import (
     ArticleChange,
     add_article,
@@ -60,6 +61,8 @@ __all__ = [
     # stores: cross-article entity resolution, safe updates (kg.store, kg.merge)
     "ArticleChange", "IngestReport", "add_article", "connect", "diff_article", "ingest_articles",
     "merge_graphs", "remove_article", "to_dataset", "unmerge",
+    # saved queries over a scope of articles, a page at a time (kg.scope)
+    "ArticlePage", "Scope", "query_saved", "select_articles",
 ]
 
 

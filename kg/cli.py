@@ -115,6 +115,9 @@ def build(
         raise typer.Exit(1)
 
 
+_SCOPE = "Scope (which articles)"
+
+
 @app.command("query")
 def query_cmd(
     source: Annotated[Optional[str], typer.Argument(  # noqa: UP045
@@ -127,9 +130,40 @@ def query_cmd(
     format: Annotated[str, typer.Option(
         "--format", "-f", help="table, csv, tsv or json (SPARQL 1.1 results).")] = "table",
     list_: Annotated[bool, typer.Option("--list", help="List the saved queries.")] = False,
+    page: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--page", metavar="N", rich_help_panel=_SCOPE,
+        help="Page N of the articles, newest first (a saved query shown as a table reads "
+        "page 1 unless --all).")
+    ] = None,
+    page_size: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--page-size", metavar="N", rich_help_panel=_SCOPE,
+        help="Articles per page (default 20).")] = None,
+    every: Annotated[bool, typer.Option(
+        "--all", rich_help_panel=_SCOPE,
+        help="Every article in scope, no pages (the default but for a saved query's table).")
+    ] = False,
+    article: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--article", metavar="ID", rich_help_panel=_SCOPE,
+        help="Only this article (repeat for more).")] = None,
+    about: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--about", metavar="ENTITY", rich_help_panel=_SCOPE,
+        help="Only the articles that mention this entity (an IRI, a name or an alias).")
+    ] = None,
+    since: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--since", metavar="DATE", rich_help_panel=_SCOPE,
+        help="Only articles published on or after DATE (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--until", metavar="DATE", rich_help_panel=_SCOPE,
+        help="Only articles published on or before DATE (YYYY-MM-DD).")] = None,
 ) -> None:
-    """Run a SPARQL 1.1 query (given, from --file, or --named) over a graph."""
+    """Run a SPARQL 1.1 query (given, from --file, or --named) over a graph.
+
+    A saved query (--named) shown as a table reads the 20 most recent articles unless told
+    otherwise (--page, --all, --article, --about, --since, --until); --format json, csv or
+    tsv and your own query read every article unless given --page or --page-size.
+    """
     from kg.query import RESULT_FORMATS, format_result, query, saved_queries, saved_query
+    from kg.scope import PAGE_SIZE, Scope, notes, parse_date
 
     if list_:
         for name, (description, _) in saved_queries().items():
@@ -142,6 +176,8 @@ def query_cmd(
     given = [x for x in (sparql, file, named) if x is not None]
     if len(given) != 1:
         _fail("give exactly one of: a SPARQL query, --file FILE, or --named NAME")
+    if every and (page is not None or page_size is not None):
+        _fail("give --all or --page/--page-size, not both")
     if named is not None:
         text = saved_query(named)
     elif file is not None:
@@ -152,7 +188,22 @@ def query_cmd(
     else:
         assert sparql is not None
         text = sparql
-    sys.stdout.write(format_result(query(_source(source), text), format))
+    # a page unless asked: only a saved query shown as a table (scripts and the evaluation
+    # read --format json/csv/tsv and get every row); your own query never
+    paged = page is not None or page_size is not None or (named is not None
+                                                          and format == "table")
+    scope = Scope(articles=tuple(article or ()), about=about,
+                  since=parse_date(since, "--since"), until=parse_date(until, "--until"),
+                  page=1 if page is None else page,
+                  page_size=PAGE_SIZE if page_size is None else page_size,
+                  every=every or not paged)
+    whole = scope.every and not scope.is_filtered  # every article: the query as it is
+    result = query(_source(source), text, scope=None if whole else scope)
+    sys.stdout.write(format_result(result, format))
+    for note in notes(result.page) if result.page is not None else ():
+        err.print(note, soft_wrap=True, markup=False)
+
+
 
 
 @app.command()

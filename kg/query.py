@@ -8,6 +8,7 @@ newskg's prefixes (schema:, org:, kg:, oa:, prov:, time:, skos:, ...) are predec
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
 import json
@@ -24,16 +25,18 @@ from rdflib import Dataset, Graph
 from kg.errors import QueryError, StoreError
 from kg.graph import quiet_rdflib
 from kg.remote import RemoteStore
+from kg.scope import PAGE_SIZE, ArticlePage, Scope, count_articles, parse_date, pick_page
 from kg.vocab import BASE, PREFIXES
 
-__all__ = ["Result", "saved_queries", "saved_query", "open_store", "query", "format_result",
-           "RESULT_FORMATS", "has_dataset"]
+__all__ = ["Result", "saved_queries", "saved_query", "open_store", "query", "query_saved",
+           "select_articles", "format_result", "RESULT_FORMATS", "has_dataset"]
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 #: Where triples without a named graph (a Turtle file, an rdflib Graph) are put, so that the
 #: saved queries, which read ``GRAPH ?g { ... }``, see them too.
 DEFAULT_GRAPH = ox.NamedNode(BASE + "graph-default")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Source = str | Path | Dataset | Graph | ox.Store | RemoteStore
 
 
 @dataclass
@@ -46,6 +49,11 @@ class Result:
     triples: list[ox.Triple] | None = None
     #: True when ``query(..., limit=N)`` stopped at N rows (or triples) and more were there.
     truncated: bool = False
+    #: With a scope: the page of articles the query read (``None``: every graph).
+    page: ArticlePage | None = None
+    #: With a scope: how many articles were in it, and how many the query read.
+    articles_in_scope: int | None = None
+    articles_shown: int | None = None
 
     def records(self) -> list[dict[str, str | None]]:
         """Rows as dicts of plain strings (lexical values), handy in notebooks."""
@@ -137,9 +145,9 @@ def _graph_file(path: Path) -> Path:
     return path
 
 
-def query(source: str | Path | Dataset | Graph | ox.Store | RemoteStore, sparql: str, *,
-          limit: int | None = None, default_graphs: Sequence[str] = (),
-          named_graphs: Sequence[str] = ()) -> Result:
+def query(source: Source, sparql: str, *, limit: int | None = None,
+          default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+          scope: Scope | None = None) -> Result:
     """Run ``sparql`` over ``source`` (see ``open_store``); the default graph is the union.
 
     Args:
@@ -152,11 +160,16 @@ def query(source: str | Path | Dataset | Graph | ox.Store | RemoteStore, sparql:
             union of all graphs (SPARQL Protocol ``default-graph-uri``).
         named_graphs: IRIs of the only graphs ``GRAPH`` may reach (``named-graph-uri``);
             empty means every graph.
+        scope: read only these articles' graphs (and the store's bookkeeping graphs), as
+            both the default graph and the named graphs; ``Result.page`` tells which.
 
     Raises:
-        QueryError: the query is not valid SPARQL 1.1 (the message says where).
+        QueryError: the query is not valid SPARQL 1.1 (the message says where), or the
+            scope names an unknown article or entity, or a page past the last.
     """
     store = source if isinstance(source, RemoteStore) else open_store(source)
+    if scope is not None:
+        return _scoped(store, sparql, scope, limit=limit)
     # pyoxigraph ignores FROM when the default graph is the union: the query's own dataset
     # (FROM, FROM NAMED) must win over that default, and the protocol's over both
     dataset: dict[str, Any] = {
@@ -188,6 +201,85 @@ def query(source: str | Path | Dataset | Graph | ox.Store | RemoteStore, sparql:
         raise QueryError(f"the query failed: {exc}") from None
     cut = limit is not None and len(rows) > limit
     return Result(variables=variables, rows=rows[:limit] if cut else rows, truncated=cut)
+
+
+def _scoped(store: ox.Store | RemoteStore, sparql: str, scope: Scope, *,
+            limit: int | None) -> Result:
+    """``sparql`` over the graphs of ``scope``'s page."""
+    if scope.every and not scope.is_filtered:  # every article: no dataset to narrow
+        result = query(store, sparql, limit=limit)
+        result.articles_in_scope = result.articles_shown = count_articles(store)
+        return result
+    page = pick_page(store, scope)
+    if page.total == len(page.articles) and not scope.is_filtered:
+        result = query(store, sparql, limit=limit)  # the whole store is on the page
+    else:
+        graphs = page.dataset()
+        result = query(store, sparql, limit=limit, default_graphs=graphs, named_graphs=graphs)
+    result.page = page
+    result.articles_in_scope, result.articles_shown = page.total, len(page.articles)
+    return result
+
+
+def select_articles(source: Source, *, page: int | None = None, page_size: int = PAGE_SIZE,
+                    every: bool = False, articles: Sequence[str] = (),
+                    about: str | None = None, since: str | dt.date | None = None,
+                    until: str | dt.date | None = None) -> ArticlePage:
+    """The articles (ids and graphs) in scope, newest first: all, or one page of them.
+
+    Arguments as for ``query_saved``; the scope is described in ``kg.scope``.
+
+    Raises:
+        QueryError: a bad value, an unknown article or entity, a page past the last.
+    """
+    store = source if isinstance(source, RemoteStore) else open_store(source)
+    return pick_page(store, _scope(page, page_size, every, articles, about, since, until))
+
+
+def query_saved(source: Source, name: str, *, page: int | None = None,
+                page_size: int = PAGE_SIZE, every: bool = False, articles: Sequence[str] = (),
+                about: str | None = None, since: str | dt.date | None = None,
+                until: str | dt.date | None = None) -> Result:
+    """Run saved query ``name`` over the articles in scope, or one page of them.
+
+    With no argument but ``source`` and ``name`` it reads every article, as ``query`` does
+    (scripts and the evaluation read whole reports); ``page=1`` is what ``kg query --named``
+    shows in a table: the 20 newest articles.
+
+    Args:
+        source: as for ``query``.
+        name: a saved query (``saved_queries()``).
+        page: which page, 1 = the newest articles (by ``schema:datePublished``, then id;
+            undated articles last); None: every article in scope.
+        page_size: articles per page.
+        every: every article in scope (no pages): the whole report (the default; not
+            with ``page``).
+        articles: only these article ids.
+        about: only the articles that mention this entity (an IRI, or a name or alias:
+            exact first, else ignoring case; every entity that matches).
+        since, until: only the articles published in this range (``YYYY-MM-DD``).
+
+    ``Result.articles_in_scope`` and ``Result.articles_shown`` tell how much was left out.
+
+    Raises:
+        QueryError: an unknown saved query, a bad value, an unknown article or entity, a page
+            past the last.
+    """
+    text = saved_query(name)
+    scope = _scope(page, page_size, every, articles, about, since, until)
+    return query(source, text, scope=scope)
+
+
+def _scope(page: int | None, page_size: int, every: bool, articles: Sequence[str],
+           about: str | None, since: str | dt.date | None,
+           until: str | dt.date | None) -> Scope:
+    if isinstance(articles, str):
+        raise TypeError("articles takes a sequence of ids, not one string")
+    if every and page is not None:
+        raise ValueError("give a page or every=True, not both")
+    return Scope(articles=tuple(articles), about=about, since=parse_date(since, "--since"),
+                 until=parse_date(until, "--until"), page=1 if page is None else page,
+                 page_size=page_size, every=every or page is None)
 
 
 _HIDE = re.compile(r'"""[\s\S]*?"""|' r"'''[\s\S]*?'''|" r'"(?:[^"\\\n]|\\.)*"|'

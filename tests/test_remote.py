@@ -33,7 +33,7 @@ from kg.errors import QueryError, StoreError
 from kg.graph import graph_iri
 from kg.ingest import read_articles
 from kg.pipeline import build_graphs
-from kg.query import query, saved_queries
+from kg.query import query, query_saved, saved_queries, select_articles
 from kg.remote import RemoteStore
 from kg.store import (
     DECISIONS,
@@ -177,14 +177,15 @@ _CONCAT = re.compile(r'GROUP_CONCAT\((?:DISTINCT\s+)?\?\w+;\s*separator="([^"]*)
                      re.IGNORECASE)
 
 
-def rows(db: Any, name: str) -> list[tuple[tuple[str, ...], ...]]:
+def rows(db: Any, name: str, **scope: Any) -> list[tuple[tuple[str, ...], ...]]:
     """A saved query's rows, normalised: row order, number spelling, GROUP_CONCAT order.
 
     SPARQL leaves the order of GROUP_CONCAT's parts to the engine, so each concatenation is
-    compared as the sorted list of its parts.
+    compared as the sorted list of its parts. With ``scope``: over that scope's articles
+    (``kg.query.query_saved``), else over every article.
     """
     text = saved_queries()[name][1]
-    result = query(db, text)
+    result = query_saved(db, name, **scope) if scope else query(db, text)
     concat = {var: sep for sep, var in _CONCAT.findall(text)}
     out = []
     for row in result.rows:
@@ -217,6 +218,20 @@ def test_remote_saved_query_gives_the_embedded_rows(name: str, loaded: RemoteSto
     expected = rows(embedded, name)
     assert expected, f"{name}: no rows on the story: the comparison would prove nothing"
     assert rows(loaded, name) == expected
+
+
+@pytest.mark.parametrize("scope", [
+    {"page": 2, "page_size": 2}, {"about": "Shohrat Zakir", "page": 1, "page_size": 3},
+    {"since": "2018-10-17", "until": "2018-10-20"}, {"articles": ["xinjiang-2018-10-16"]}])
+def test_remote_scoped_saved_queries_as_embedded(scope: dict[str, Any], loaded: RemoteStore,
+                                                 embedded: ox.Store) -> None:
+    """A page of articles goes to the server as named-graph-uri and default-graph-uri: the
+    same articles, and the same rows of every saved query, as on the embedded store."""
+    page = select_articles(embedded, **scope)
+    assert 0 < len(page.articles) < 4, "the scope must leave some articles out"
+    assert select_articles(loaded, **scope) == page
+    for name in sorted(saved_queries()):
+        assert rows(loaded, name, **scope) == rows(embedded, name, **scope), name
 
 
 def test_remote_default_graph_is_the_union(loaded: RemoteStore, embedded: ox.Store) -> None:
