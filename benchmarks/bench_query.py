@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import shutil
 import signal
@@ -74,9 +75,13 @@ def article_nquads(sizes: list[int], *, seed: int = 0) -> dict[int, Path]:
     """N-Quads files holding the graphs of the first ``size`` generated articles, per size.
 
     One pass writes the largest; the smaller ones are copies of its beginning. Files are
-    cached in the temp folder (10,000 articles take a few minutes to make).
+    cached in a temp folder of this checkout's own (10,000 articles take a few minutes to
+    make): another checkout on the same machine, with other code and so another key, must
+    not delete the files a bench of this one is about to load.
     """
-    folder = Path(tempfile.gettempdir())
+    checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
+    folder = Path(tempfile.gettempdir()) / f"newskg-bench-{checkout}"
+    folder.mkdir(exist_ok=True)
     key = _cache_key(seed)
     paths = {size: folder / f"newskg-bench-query-{size}-{key}.nq" for size in sizes}
     if all(p.exists() for p in paths.values()):
@@ -88,7 +93,7 @@ def article_nquads(sizes: list[int], *, seed: int = 0) -> dict[int, Path]:
         if not stale.name.endswith(f"-{key}.nq"):
             stale.unlink(missing_ok=True)  # made by older code: ~1 GB at 10,000 articles
     largest = max(sizes)
-    tmp = folder / f"newskg-bench-query-{largest}-{key}.tmp"
+    tmp = folder / f"newskg-bench-query-{largest}-{key}.{os.getpid()}.tmp"  # one per writer
     start = time.perf_counter()
     with open(tmp, "wb") as out:
         for i in range(largest):
@@ -96,7 +101,9 @@ def article_nquads(sizes: list[int], *, seed: int = 0) -> dict[int, Path]:
             done = i + 1
             if done in paths and done != largest:
                 out.flush()
-                shutil.copyfile(tmp, paths[done])
+                part = paths[done].with_name(f"{paths[done].name}.{os.getpid()}.tmp")
+                shutil.copyfile(tmp, part)
+                part.replace(paths[done])
             if done % 1000 == 0:
                 print(f"  generated {done:,} articles, {time.perf_counter() - start:.0f} s",
                       file=sys.stderr)
