@@ -46,9 +46,9 @@ def speakers(art: Article) -> list[tuple[str | None, str]]:
         ("Lord Hartley of Stowe opened the debate.", "Person", {"Lord Hartley of Stowe"}),
         ("The Law Lords said the appeal must be heard again.", "Organization", {"Law Lords"}),
         ("The Uzbeks living in the city were moved.", "Location", set()),
-        ("Deputy High Court Judge Alan Frost, QC, told the hearing the case was serious.",
+        ("Deputy High Court Judge Alan Frost, QC, said the case was serious.",
          "Person", {"Alan Frost"}),
-        ("Deputy High Court Judge Alan Frost, QC, told the hearing the case was serious.",
+        ("Deputy High Court Judge Alan Frost, QC, said the case was serious.",
          "Organization", {"High Court"}),
     ],
 )
@@ -468,9 +468,9 @@ def test_extract_actions_negated_change_is_no_amendment() -> None:
 
 
 def test_extract_actions_long_purpose_clause_cut_at_relative() -> None:
-    found = actions("Introduce laws to allow the early release of prisoners whose terms were "
+    found = actions("Introduce laws to permit the early release of prisoners whose terms were "
                     "clearly too long because the courts had erred.")
-    assert (None, "introduce", "laws to allow the early release of prisoners") in found
+    assert (None, "introduce", "laws to permit the early release of prisoners") in found
 
 
 def test_extract_actions_its_reading_refers_to_the_law_just_named() -> None:
