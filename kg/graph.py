@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import StoreError
@@ -92,22 +92,26 @@ def new_dataset() -> Dataset:
 
 def to_oxigraph(ds: Dataset) -> list[ox.Quad]:
     """The quads of ``ds`` as pyoxigraph terms, sorted (so output built from them is stable)."""
-    out = [ox.Quad(_ox(s), _ox(p), _ox(o), _ox(g) if isinstance(g, URIRef) else ox.DefaultGraph())
+    out = [ox.Quad(ox_term(s), ox_term(p), ox_term(o),
+                   ox_term(g) if isinstance(g, URIRef) else ox.DefaultGraph())
            for s, p, o, g in ds.quads()]
     out.sort(key=str)
     return out
 
 
-def _ox(term: Node) -> Any:
+def ox_term(term: Node) -> Any:
+    """An rdflib term as a pyoxigraph term (NamedNode, BlankNode or Literal)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
-        if term.datatype:
+        if term.datatype is not None:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
-    return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 class GraphWriter:

@@ -44,11 +44,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph
 from rdflib.term import Node
 
 from kg.errors import StoreError
-from kg.graph import article_iri, graph_iri, new_dataset, quiet_rdflib
+from kg.graph import article_iri, graph_iri, new_dataset, ox_term, quiet_rdflib
 from kg.merge import (
     ArticleGraph,
     Facts,
@@ -143,20 +143,6 @@ def _data(quads: list[ox.Quad]) -> str:
 
 
 # ------------------------------------------------------------------ rdflib <-> pyoxigraph
-def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
 def _quads(graph: Graph, g: ox.NamedNode) -> list[ox.Quad]:
     """The triples of ``graph`` as quads in ``g``."""
     terms: dict[Node, Any] = {}  # an article repeats its terms many times: convert each once
@@ -164,7 +150,7 @@ def _quads(graph: Graph, g: ox.NamedNode) -> list[ox.Quad]:
     def term(t: Node) -> Any:
         found = terms.get(t)
         if found is None:
-            found = terms[t] = _ox_term(t)
+            found = terms[t] = ox_term(t)
         return found
 
     return [ox.Quad(term(s), term(p), term(o), g) for s, p, o in graph]

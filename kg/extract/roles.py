@@ -10,7 +10,7 @@ from kg.extract import lexicon as lex
 from kg.extract.context import Context
 from kg.model import Role
 
-_DETS = {"the", "a", "an"}
+DETS = {"the", "a", "an"}
 _LEAD_VERBS = {"lead": "leader", "chair": "chair", "head": "head", "run": "head"}
 
 
@@ -88,7 +88,7 @@ def title_before(ctx: Context, end: int, *, stop: int = 0) -> tuple[int, str | N
             continue
         if tok.is_alpha and (tok.text[:1].isupper() or tok.pos_ in {"NOUN", "ADJ"}) \
                 and tok.dep_ in {"compound", "amod", "nmod", "conj"} and not tok.is_sent_start \
-                and low not in _DETS and tok.pos_ != "PRON":
+                and low not in DETS and tok.pos_ != "PRON":
             first = i
             i -= 1
             continue
@@ -117,7 +117,7 @@ def _title_text(ctx: Context, first: int, end: int) -> str:
     return title
 
 
-def _role(ctx: Context, person: str, first: int, end: int, org: str | None, sent_tok: Token,
+def role_of(ctx: Context, person: str, first: int, end: int, org: str | None, sent_tok: Token,
           rule: str, confidence: float, a: int, b: int, *, any_noun: bool = False) -> Role | None:
     title = _title_text(ctx, first, end)
     if not title or title in lex.HONORIFICS or title in {"former", "mr", "ms", "mrs"}:
@@ -145,7 +145,7 @@ def _for_phrase(ctx: Context, k: int, stop: int) -> int:
     if k >= stop or doc[k].lower_ != "for" or k + 1 >= stop:
         return k
     key = ctx.entity_of(doc[k + 1])
-    if doc[k - 1].lower_ not in _PORTFOLIO_TITLES and (doc[k + 1].lower_ in _DETS or (
+    if doc[k - 1].lower_ not in _PORTFOLIO_TITLES and (doc[k + 1].lower_ in DETS or (
             key is not None and ctx.kind[key] in {"Organization", "Person"})):
         return k  # "counsel for the claimants", "agent for the Tories": not the title
     j = k + 1
@@ -155,12 +155,12 @@ def _for_phrase(ctx: Context, k: int, stop: int) -> int:
     return j if j > k + 1 else k
 
 
-def _of_org(ctx: Context, i: int) -> tuple[str | None, int]:
+def org_after(ctx: Context, i: int) -> tuple[str | None, int]:
     """An organisation in "of/for/at [the] ORG" starting at token ``i``; and the end token."""
     doc = ctx.doc
     if i < len(doc) and doc[i].lower_ in {"of", "for", "at"}:
         j = i + 1
-        while j < len(doc) and doc[j].lower_ in _DETS:
+        while j < len(doc) and doc[j].lower_ in DETS:
             j += 1
         if j < len(doc):
             key = ctx.entity_of(doc[j])
@@ -195,7 +195,7 @@ def _owner_before(ctx: Context, i: int, stop: int) -> tuple[int, str | None] | N
             return s, key if ctx.kind[key] == "Organization" else None
         if doc[i - 1].pos_ in {"NOUN", "PROPN"}:
             j = i - 1
-            while j - 1 >= stop and doc[j - 1].lower_ in _DETS | {"magazine", "newspaper"}:
+            while j - 1 >= stop and doc[j - 1].lower_ in DETS | {"magazine", "newspaper"}:
                 j -= 1
             return j, None
     return None
@@ -210,7 +210,7 @@ def _apposition_after(ctx: Context, person: str, start: int, end: int) -> Role |
     if j + 1 < sent.end and doc[j].like_num and doc[j + 1].text == ",":
         j += 2  # an age: "Ken Ames, 37, ..."
     org: str | None = None
-    while j < sent.end and doc[j].lower_ in _DETS:
+    while j < sent.end and doc[j].lower_ in DETS:
         j += 1
     owner = None
     for k in range(j, min(j + 6, sent.end)):
@@ -246,10 +246,10 @@ def _apposition_after(ctx: Context, person: str, start: int, end: int) -> Role |
         if k - j > 3 or any(t.text[:1].isupper() for t in doc[j:k]):
             return None
         confidence = 0.6
-    of_org, of_end = _of_org(ctx, k)
+    of_org, of_end = org_after(ctx, k)
     if of_org is None or doc[k].lower_ == "for":
         k = _for_phrase(ctx, k, sent.end)
-    return _role(ctx, person, j, k, org or of_org, doc[start], "apposition-after", confidence,
+    return role_of(ctx, person, j, k, org or of_org, doc[start], "apposition-after", confidence,
                  start, max(k, of_end) - 1)
 
 
@@ -263,7 +263,7 @@ def find_roles(ctx: Context) -> list[Role]:
         found = title_before(ctx, start, stop=sent.start)
         if found:
             first, org = found
-            role = _role(ctx, person, first, start, org, doc[start], "title-before-name", 0.9,
+            role = role_of(ctx, person, first, start, org, doc[start], "title-before-name", 0.9,
                          first, end - 1)
             if role:
                 roles.append(role)
@@ -272,7 +272,7 @@ def find_roles(ctx: Context) -> list[Role]:
             # "auctioneer Jo Marsh", "amateur jockey Leo Hart"
             word, wstart = _word_at(doc, start - 1)
             if is_occupation(word) or wstart < start - 1:
-                role = _role(ctx, person, wstart, start, None, doc[start], "descriptor-before",
+                role = role_of(ctx, person, wstart, start, None, doc[start], "descriptor-before",
                              0.6, wstart, end - 1, any_noun=True)
                 if role:
                     roles.append(role)
@@ -291,7 +291,7 @@ def find_roles(ctx: Context) -> list[Role]:
                 m_start = min(m_start, min((i for i in range(sent.start, start - 1)
                                             if ctx.nested.get(i) == key), default=m_start))
                 i = m_start - 1
-                while i > sent.start and doc[i].lower_ in _DETS:
+                while i > sent.start and doc[i].lower_ in DETS:
                     i -= 1
                 if i > sent.start and doc[i].lower_ in {"of", "at", "for"}:
                     head_end, of_org = i, key
@@ -301,10 +301,10 @@ def find_roles(ctx: Context) -> list[Role]:
                 owner = _owner_before(ctx, first - 1, sent.start)
                 if owner is not None:
                     org = org or owner[1]
-                if first == sent.start or doc[first - 1].lower_ in _DETS | {",", "by", "to"} \
+                if first == sent.start or doc[first - 1].lower_ in DETS | {",", "by", "to"} \
                         or owner is not None:
                     org = org or of_org
-                    role = _role(ctx, person, first, head_end, org, doc[start],
+                    role = role_of(ctx, person, first, head_end, org, doc[start],
                                  "apposition-before", 0.8, first, end - 1)
                     if role:
                         roles.append(role)
@@ -331,7 +331,7 @@ def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
     verb = doc[end + 2]
     if verb.lemma_ in _LEAD_VERBS:
         j = end + 3
-        while j < sent.end and doc[j].lower_ in _DETS:
+        while j < sent.end and doc[j].lower_ in DETS:
             j += 1
         key = ctx.entity_of(doc[j]) if j < sent.end else None
         if key and ctx.kind[key] == "Organization":
@@ -342,7 +342,7 @@ def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
                         evidence=ctx.evidence(sent, start, m_end - 1, "relative-clause", 0.75))
     elif verb.lemma_ == "be":
         j = end + 3
-        while j < sent.end and doc[j].lower_ in _DETS:
+        while j < sent.end and doc[j].lower_ in DETS:
             j += 1
         k = j
         while k < sent.end and doc[k].is_alpha and doc[k].pos_ not in {"VERB", "AUX"} \
@@ -350,8 +350,8 @@ def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
             k += 1
         found = title_before(ctx, k, stop=j) if k > j else None
         if found and found[0] == j:
-            of_org, of_end = _of_org(ctx, k)
-            return _role(ctx, person, j, k, found[1] or of_org, doc[start],
+            of_org, of_end = org_after(ctx, k)
+            return role_of(ctx, person, j, k, found[1] or of_org, doc[start],
                          "relative-clause", 0.75, start, max(k, of_end) - 1)
     return None
 
@@ -366,9 +366,3 @@ def _dedupe(roles: list[Role]) -> list[Role]:
         seen.add(key)
         out.append(role)
     return out
-
-
-# the pieces kg.extract.tenure builds its roles with
-DETS = _DETS
-of_org = _of_org
-role_of = _role

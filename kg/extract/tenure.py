@@ -8,12 +8,14 @@ resolves) and whether the office is held now by the verb ("resigned as" leaves i
 
 from __future__ import annotations
 
+import dataclasses
+
 from spacy.tokens import Token
 
 from kg.extract import lexicon as lex
 from kg.extract.context import Context
 from kg.extract.coref import Coref
-from kg.extract.roles import DETS, of_org, role_of, title_before
+from kg.extract.roles import DETS, org_after, role_of, title_before
 from kg.model import Role
 
 #: Nouns of a time in office: "in her first week as mayor".
@@ -142,7 +144,7 @@ def _after_as(ctx: Context, as_tok: Token, coref: Coref
         return None
     if person is None:
         return None
-    of, of_end = of_org(ctx, end)
+    of, of_end = org_after(ctx, end)
     role = role_of(ctx, person, start, end, org or of, as_tok, "verb-as-title", 0.6,
                    head.i if head.i < as_tok.i else as_tok.i, max(end, of_end) - 1)
     return _with_former(role, former)
@@ -169,7 +171,7 @@ def _copular(ctx: Context, attr: Token, coref: Coref
     person = _holder(ctx, _subject(be), coref)
     if person is None:
         return None
-    of, of_end = of_org(ctx, attr.i + 1)
+    of, of_end = org_after(ctx, attr.i + 1)
     role = role_of(ctx, person, start, attr.i + 1, found[1] or of, attr, "copular-title", 0.55,
                    min(be.i, start), max(attr.i + 1, of_end) - 1)
     return _with_former(role, be.tag_ == "VBD")
@@ -178,5 +180,4 @@ def _copular(ctx: Context, attr: Token, coref: Coref
 def _with_former(role: Role | None, former: bool) -> Role | None:
     if role is None or not former or role.former:
         return role
-    return Role(person=role.person, title="former " + role.title, evidence=role.evidence,
-                organization=role.organization, former=True)
+    return dataclasses.replace(role, title="former " + role.title, former=True)
