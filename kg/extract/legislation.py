@@ -1,211 +1,19 @@
-"""Laws and what is done to them: bills, acts, treaties, rulings and the actions on them."""
+"""What is done to laws: the action, who acts and when, for each law found by kg.extract.laws."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from spacy.tokens import Token
 
 from kg.extract import lexicon as lex
 from kg.extract.context import Context
 from kg.extract.coref import Coref
-from kg.model import Entity, LegislativeAction, Span, TimeRef
+from kg.extract.lawcontext import is_legal, lawmaker_keys
+from kg.extract.laws import LawMention, find_laws, law_entities
+from kg.model import LegislativeAction, TimeRef
 
-_CAP_HEADS = {"bill", "act", "treaty", "convention", "directive", "regulations", "constitution",
-              "charter", "law", "code", "order", "amendment", "protocol", "accord", "statute"}
-_NOT_PART = {"new", "controversial", "bad", "good", "strict", "stricter", "tough", "harsh",
-             "unfair", "fair", "important", "key", "major", "total", "comprehensive", "full",
-             "partial", "out", "all", "wide-ranging", "landmark", "sweeping", "existing",
-             "proposed", "planned", "current", "tougher", "fresh", "so-called", "draft", "latest",
-             "original", "flagship",
-             "government", "government's", "its", "his", "her", "their", "our", "this", "that",
-             "the", "a", "an", "these", "those", "such", "same", "other", "any", "some", "which"}
-_GENERIC = {"bill", "act", "law", "legislation", "treaty", "measure", "directive", "regulation",
-            "regulations", "amendment", "constitution"}
-_NOT_LAW_CONTEXT = {"lord", "lords", "firm", "firms", "enforcement", "school", "student",
-                    "students", "society", "officer", "officers", "maker", "makers", "court"}
+__all__ = ["LawMention", "find_actions", "find_laws", "law_entities"]
+
 _WALK_UP = {"xcomp", "advcl", "pcomp", "conj", "prep", "acl", "ccomp", "relcl"}
-
-
-@dataclass
-class LawMention:
-    """A law named (or referred back to) at tokens ``start:end`` with its head token."""
-
-    start: int
-    end: int
-    head: int
-    name: str
-
-
-_RIGHT_PP = {"ban": {"on"}, "amendment": {"to"}, "amendments": {"to"}, "powers": {"to"},
-             "laws": {"on", "to"}, "law": {"on"}, "legislation": {"on", "to"}}
-_REFERRING = {"the", "this", "that", "a", "an", "his", "her", "its", "their", "our", "these"}
-
-
-def _law_heads(ctx: Context) -> list[Token]:
-    heads = []
-    for tok in ctx.doc:
-        low = tok.lower_
-        if tok.lemma_.lower() not in lex.LAW_HEADS and low not in lex.LAW_HEADS:
-            continue
-        if tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ == "compound":
-            continue
-        if low in lex.LAW_HEADS_WEAK and not tok.text[:1].isupper():
-            continue
-        if any(c.lower_ in _NOT_LAW_CONTEXT for c in tok.children) or (
-                tok.i + 1 < len(ctx.doc) and tok.nbor(1).lower_ in _NOT_LAW_CONTEXT):
-            continue
-        preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
-        mods = any(c.dep_ in {"compound", "amod", "nmod"} for c in tok.children)
-        if low == "law" and not mods and not any(c.dep_ == "det" for c in tok.children):
-            continue  # "by law", "in law", "law and order", "become law"
-        if low == "ban" and "on" not in preps:
-            continue
-        if low == "powers" and not mods:
-            continue
-        if low in {"order", "code", "rules", "amendment", "amendments"} \
-                and not tok.text[:1].isupper() and not preps & {"to"}:
-            continue
-        heads.append(tok)
-    return heads
-
-
-def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
-    """Tokens of the law's name: the modifiers before the head (and "of X" for capitalised)."""
-    doc = ctx.doc
-    start = head.i
-    i = head.i - 1
-    sent_start = head.sent.start
-    while i >= sent_start:
-        tok = doc[i]
-        low = tok.lower_
-        if tok.pos_ in {"VERB", "AUX"}:
-            break  # "Introduce laws to ..." opening a sentence (a manifesto list)
-        if low == "the" and i > sent_start and doc[i - 1].lower_ in {"to", "of", "on"} \
-                and doc[i + 1].text[:1].isupper() and doc[i - 2].text[:1].isupper():
-            start = i
-            i -= 1
-            continue
-        if low in _NOT_PART or tok.tag_ == "POS" or tok.is_punct and tok.text not in {
-                "-", "(", ")"} or tok.is_space or "\n" in tok.whitespace_:
-            break
-        if low == "of" and i > sent_start and doc[i - 1].pos_ == "NOUN" and doc[i + 1].dep_ == \
-                "compound" and doc[i + 1].pos_ == "NOUN" and doc[i + 1].head.i == head.i \
-                and not doc[i - 1].text[:1].isupper():
-            start = i - 1  # "data protection laws"
-            i -= 2
-            continue
-        if tok.text[:1].isupper() or tok.dep_ in {"compound", "amod", "nmod"} and tok.pos_ in {
-                "NOUN", "ADJ", "PROPN", "NUM"} and tok.tag_ != "VBZ" or (
-                low in {"of", "and", "on", "for", "-", "to", "(", ")"} and i > sent_start
-                and doc[i - 1].text[:1].isupper()) or (
-                low == "the" and i > sent_start and doc[i - 1].lower_ in {"to", "of", "on"}
-                and doc[i + 1].text[:1].isupper()):
-            if ctx.entity_of(tok) and ctx.kind[ctx.entity_of(tok) or ""] == "Person":
-                break
-            start = i
-            i -= 1
-            continue
-        break
-    while start < head.i and doc[start].lower_ in {"of", "and", "on", "for", "-", "to"}:
-        start += 1
-    end = head.i + 1
-    # "Clean Air Act 1956"
-    if end < len(doc) and doc[end].like_num and len(doc[end].text) == 4:
-        end += 1
-    # "Convention on the Rights of the Child", "Treaty of Rome": a capitalised head's "of X"
-    if head.text[:1].isupper() and end + 1 < len(doc) and doc[end].lower_ in {"of", "on", "for"}:
-        j = end + 1
-        while j < len(doc) and (doc[j].text[:1].isupper() and doc[j].is_alpha
-                                and doc[j].ent_type_ not in {"DATE", "TIME"}
-                                or doc[j].lower_ == "and" and j + 1 < len(doc)
-                                and doc[j + 1].text[:1].isupper()):
-            j += 1
-        if j > end + 1:
-            end = j
-    # "Water Industry (Special Measures) Bill" is caught by the capitalised run;
-    # "ban on fishing in coastal waters", "amendment to the X Bill": the phrase after the head
-    # "laws to allow the early release of ...": a purpose clause names generic laws
-    if head.lower_ in {"laws", "powers", "rules", "legislation", "measures", "law"} and \
-            start == head.i and end < len(doc) and doc[end].lower_ == "to":
-        for child in (*head.children, *head.head.children):
-            if child.dep_ in {"acl", "relcl", "advcl"} and child.i == end + 1 \
-                    and child.pos_ == "VERB":
-                last = max(t.i for t in child.subtree)
-                stop = next((t.i for t in doc[end : last + 1] if t.is_punct or t.lower_ in {
-                    "which", "that", "who", "whose", "where", "when", "if", "because", "but"}),
-                    last + 1)
-                end = min(stop, end + 12)  # a long purpose is cut to its first words
-    wanted = _RIGHT_PP.get(head.lower_, set())
-    for child in head.children:
-        if child.dep_ == "prep" and child.lower_ in wanted and child.i == end:
-            last = max(t.i for t in child.subtree)
-            stop = next((t.i for t in doc[end : last + 1] if t.is_punct or t.is_space
-                         or "\n" in t.whitespace_ and t.i < last or t.lower_ in {
-                             "which", "that", "who", "because"}), last + 1)
-            if stop - end <= 10:
-                end = stop
-    return start, end
-
-
-def _is_named(ctx: Context, head: Token, start: int, end: int) -> bool:
-    if end > head.i + 1 and head.lower_ in {"laws", "powers", "rules", "legislation",
-                                             "measures", "law"}:
-        return True  # named by a purpose clause
-    if start == head.i and end == head.i + 1 and (
-            head.lower_ in _GENERIC or head.lower_ in {"bills", "acts", "laws"}) \
-            and head.i + 1 < len(ctx.doc) and not ctx.doc[head.i + 1].like_num:
-        return False  # a bare "the Bill" refers back to a named one; "bad Bills" names none
-    if head.text[:1].isupper() and not head.is_sent_start:
-        return True
-    return start < head.i or head.lower_ in {"ban", "powers"} \
-        or any(t.text[:1].isupper() for t in ctx.doc[head.i + 1 : head.i + 4]
-               if head.lower_ in _RIGHT_PP)
-
-
-def find_laws(ctx: Context) -> list[LawMention]:
-    """Named laws, and the references ("the bill", "his bill") that point to one."""
-    named: list[LawMention] = []
-    refs: list[Token] = []
-    for head in _law_heads(ctx):
-        start, end = _name_bounds(ctx, head)
-        if _is_named(ctx, head, start, end):
-            named.append(LawMention(start, end, head.i, ctx.doc[start:end].text))
-        elif head.lower_ in _GENERIC and any(c.lower_ in _REFERRING for c in head.children):
-            refs.append(head)
-    out = list(named)
-    for head in refs:
-        before = [m for m in named if m.head < head.i]
-        same = [m for m in before if m.name.split()[-1].lower() == head.lower_]
-        after = [m for m in named if m.head > head.i]
-        same_after = [m for m in after if m.name.split()[-1].lower() == head.lower_]
-        # "a bill" is the Bill named before, else the one named next, else the last law named
-        target = same[-1] if same else same_after[0] if same_after else (
-            before[-1] if before else after[0] if after else None)
-        if target is not None:
-            out.append(LawMention(head.i, head.i + 1, head.i, target.name))
-    # "it is debated next week": "it" right after a law was named, as the object of an action;
-    # "its second reading": "its" owning an action noun
-    for tok in ctx.doc:
-        if tok.lower_ == "its" and tok.dep_ == "poss" and tok.head.lemma_ in lex.ACTION_NOUNS \
-                and tok.head.lemma_ not in {"use", "support", "call", "plan", "bid", "push"}:
-            before = [m for m in out if m.head < tok.i and tok.i - m.head < 40]
-            if before:
-                out.append(LawMention(tok.i, tok.i + 1, tok.i, before[-1].name))
-            continue
-        if tok.lower_ != "it" or tok.dep_ not in {"nsubjpass", "dobj", "nsubj", "pobj"}:
-            continue
-        verb = tok.head if tok.dep_ != "pobj" else tok.head.head
-        if tok.dep_ == "pobj" and verb.lemma_ not in {"vote", "debate", "rule"}:
-            continue
-        if verb.lemma_ not in lex.ACTION_VERBS and verb.lemma_ not in {"come", "take", "go"}:
-            continue
-        before = [m for m in out if m.head < tok.i and tok.i - m.head < 60]
-        if before:
-            out.append(LawMention(tok.i, tok.i + 1, tok.i, before[-1].name))
-    out.sort(key=lambda m: m.head)
-    return out
-
 
 def _actor(ctx: Context, coref: Coref, verb: Token) -> tuple[str | None, Token | None]:
     """Who does it: the agent of a passive, else the subject up the verb chain."""
@@ -214,7 +22,9 @@ def _actor(ctx: Context, coref: Coref, verb: Token) -> tuple[str | None, Token |
         for child in tok.children:
             if child.dep_ == "agent":
                 for pobj in child.children:
-                    return _entity(ctx, coref, pobj), pobj
+                    key = _entity(ctx, coref, pobj)
+                    if key is not None or any(c.dep_ == "auxpass" for c in tok.children):
+                        return key, pobj  # not "ruled by a majority of eight to one"
             if child.dep_ in {"nsubj"}:
                 return _entity(ctx, coref, child), child
         if tok.pos_ in {"NOUN", "PROPN"}:
@@ -255,11 +65,17 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
     gov = tok.head
     if tok.dep_ in {"dobj", "nsubjpass", "attr"} and gov.pos_ in {"VERB", "AUX"}:
         lemma = gov.lemma_.lower()
+        particle = {c.lower_ for c in gov.children if c.dep_ in {"prt", "prep", "advmod"}}
+        if lemma == "bring" and "line" in {g.lower_ for c in gov.children for g in c.children}:
+            return None  # "bring the laws in line with": nothing is done to the law
+        if lemma in {"bring", "phase", "introduce"} and tok.dep_ == "nsubjpass" and _when_only(
+                gov, particle):
+            return "enter-into-force", gov, "phased-in"  # "will be brought in next year"
         if lemma == "vote" or lemma == "throw" and any(c.lower_ == "out" for c in gov.children):
             return ("vote" if lemma == "vote" else "reject"), gov, "verb-object"
         if lemma in lex.ACTION_VERBS:
             action = lex.ACTION_VERBS[lemma]
-            if action in {"pass", "other", "authorise", "propose"} and _refused(gov):
+            if action in {"pass", "other", "authorise", "propose", "enact"} and _refused(gov):
                 return "reject", gov, "refused-verb"
             if any(c.dep_ == "neg" for c in gov.children):
                 return None  # "it does not change the law": nothing is done to it
@@ -286,7 +102,8 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
         for child in gov.children:
             objs = [child] if child.dep_ == "dobj" else [
                 g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" else []
-            if any(o.lemma_ in {"reading", "debate", "vote", "scrutiny"} for o in objs):
+            if gov.lemma_ in _STAGE_VERBS and any(
+                    o.lemma_ in {"reading", "debate", "vote", "scrutiny"} for o in objs):
                 kind = next(o.lemma_ for o in objs)
                 return ("vote" if kind == "vote" else "debate"), gov, "gets-reading"
         if gov.lemma_ in lex.ACTION_VERBS and lex.ACTION_VERBS[gov.lemma_] in {
@@ -322,12 +139,41 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
         if child.dep_ == "relcl" and any(c.lower_ in {"which", "that"} and c.dep_ in {
                 "nsubj", "nsubjpass", "dobj"} for c in child.children):
             lemma = child.lemma_.lower()
+            acts = any(c.lower_ in {"which", "that"} and c.dep_ == "nsubj" for c in child.children)
+            if acts and lemma in lex.ACTION_VERBS and not _goes_through(child):
+                continue  # "the constitution, which permits ...": the law does it
             if lemma in lex.ACTION_VERBS and lex.ACTION_VERBS[lemma] != "other":
                 return lex.ACTION_VERBS[lemma], child, "relative-clause"
             for g in child.children:
                 if g.dep_ == "dobj" and g.lemma_ in {"reading", "debate"}:
                     return "debate", child, "relative-clause"
     return _ruling(head)
+
+
+def _when_only(verb: Token, particle: set[str]) -> bool:
+    """A passive "brought in"/"phased in" with no agent, or "introduced by <a time>": the
+    law takes effect (who brings it in is not the point)."""
+    agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children]
+    if verb.lemma_ in {"bring", "phase"}:
+        return "in" in particle and not agents
+    return any(a.ent_type_ in {"DATE", "TIME"} or a.lower_ in _SEASONS for a in agents)
+
+
+_SEASONS = {"spring", "summer", "autumn", "winter", "end", "start", "beginning", "middle",
+            "time", "january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december"}
+
+
+#: Verbs by which a bill meets a stage ("gets its second reading", "goes to a vote"), not
+#: those by which it starts a public argument ("has ignited angry debate").
+_STAGE_VERBS = {"get", "go", "have", "receive", "face", "undergo", "come", "return", "begin",
+                "start", "continue", "move", "pass", "clear", "survive", "need", "require",
+                "enter", "await", "complete", "finish", "be"}
+
+
+def _goes_through(verb: Token) -> bool:
+    """"which passes through the Commons next week": a bill's own progress."""
+    return verb.lemma_ == "pass" and any(c.lower_ == "through" for c in verb.children)
 
 
 _INTENT = {"plan", "propose", "want", "intend", "agree", "aim", "hope", "expect", "seek",
@@ -375,7 +221,17 @@ def _refused(verb: Token) -> bool:
     if any(c.dep_ == "neg" for c in verb.children):
         return True
     head = verb.head
-    return verb.dep_ == "xcomp" and head.lemma_ in {"refuse", "decline", "fail", "reject"}
+    if verb.dep_ == "xcomp" and head.lemma_ in {"refuse", "decline", "fail", "reject"}:
+        return True
+    if verb.dep_ in {"acl", "xcomp"} and head.lemma_ in _REFUSAL_NOUNS:
+        return True  # "its refusal to sign", "their unwillingness to ratify"
+    # "rejected plans to adopt it", "blocked attempts to pass the bill"
+    return verb.dep_ in {"acl", "xcomp"} and head.lemma_ in {"plan", "attempt", "bid", "move",
+                                                             "proposal", "effort"} \
+        and head.head.lemma_ in {"reject", "block", "defeat", "oppose", "thwart", "veto"}
+
+
+_REFUSAL_NOUNS = {"refusal", "unwillingness", "reluctance", "failure", "inability"}
 
 
 def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[str, str],
@@ -384,6 +240,8 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
     out: list[LegislativeAction] = []
     seen: set[tuple[int, str, str]] = set()
     seen_extra: set[tuple[int, str, str, str | None]] = set()
+    lawmakers = lawmaker_keys(ctx)
+    by_head = {m.head: m for m in laws}
     for law in laws:
         head = ctx.doc[law.head]
         found = _action_of(head)
@@ -395,9 +253,18 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
         if found is None:
             continue
         action, word, rule = found
+        if rule == "nominalisation" and word.i in by_head:
+            continue  # "an amendment to the bill" is itself the law acted on
         actor, actor_tok = _actor(ctx, coref, word)
         if actor is None:
             actor, actor_tok = _venue(ctx, word)
+        judged = _judge(ctx, law, action, word, rule, actor, actor_tok, lawmakers)
+        if judged is None:
+            continue
+        action = judged
+        part = _part_of(word, by_head)  # "introduced as part of the X Bill"
+        if part is not None and part is not law:
+            law = part
         sent = head.sent
         marker = (sent.start, action, keys[law.name])
         extras = _later_law(ctx, word, law, keys[law.name]) + _conjoined(
@@ -415,6 +282,60 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
                 seen_extra.add((sent.start, extra.action, extra.law, extra.actor))
                 out.append(extra)
     return out
+
+
+#: Verbs of support: a chamber that backs a bill passes it, a party or government supports it
+#: ("other"), anyone else (a firm, a lobby, a poll) does nothing to the law.
+_SUPPORT = {"back", "support", "endorse", "accept", "welcome"}
+_CHAMBER_WORDS = {"parliament", "commons", "lords", "senate", "congress", "assembly", "house",
+                  "mps", "peers", "senators", "meps", "msps", "ams", "lawmakers", "legislators",
+                  "chamber", "council", "committee"}
+_USE = {"use", "invoke", "apply"}
+
+
+def _judge(ctx: Context, law: LawMention, action: str, word: Token, rule: str,
+           actor: str | None, actor_tok: Token | None,
+           lawmakers: frozenset[str]) -> str | None:
+    """The action type as read in context, or None when it is no action on a law."""
+    if word.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
+        return None  # a question asks, it does not report ("Should the UK approve ...?")
+    if law.weak and not is_legal(ctx, word, rule, actor, lawmakers):
+        return None  # "using the Internet Protocol", "ASCII codes are used"
+    lemma = word.lemma_.lower()
+    if lemma in _SUPPORT or word.pos_ == "NOUN" and lemma in {"support", "opposition"}:
+        words = {t.lower_ for t in actor_tok.subtree} if actor_tok is not None else set()
+        if actor_tok is None:
+            return action
+        if words & _CHAMBER_WORDS:
+            return action if lemma != "support" else "pass"
+        if actor is not None and actor in lawmakers:
+            return "other" if action == "pass" else action
+        return None  # "the BMA backs the bill", "support for a ban has fallen, a poll says"
+    if lemma in _USE and (_negated(word) or _intended(word) or (
+            not ctx.doc[law.head].text[:1].isupper() and law.weak)):
+        return None  # "does not intend to use the powers", "hoping to use the law"
+    if action == "introduce" and ctx.doc[law.head].lemma_.lower() == "amendment":
+        return "propose"  # an amendment is tabled or moved: proposed to the bill
+    return action
+
+
+def _negated(verb: Token) -> bool:
+    """A negation on the verb or on the verb it depends on ("does not intend to use")."""
+    return any(c.dep_ == "neg" for c in verb.children) or verb.dep_ in {"xcomp", "ccomp"} and any(
+        c.dep_ == "neg" for c in verb.head.children)
+
+
+def _part_of(verb: Token, by_head: dict[int, LawMention]) -> LawMention | None:
+    """"introduced as part of the X Bill": the law that carries the measure."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "as":
+            for part in prep.children:
+                if part.lower_ == "part":
+                    for of in part.children:
+                        for pobj in of.children:
+                            if of.lower_ == "of" and pobj.i in by_head:
+                                return by_head[pobj.i]
+    return None
 
 
 def _venue(ctx: Context, verb: Token) -> tuple[str | None, Token | None]:
@@ -471,21 +392,3 @@ def _conjoined(ctx: Context, verb: Token, law: LawMention, key: str) -> list[Leg
                                   "conjoined-passive", 0.6)))
         out += _later_law(ctx, conj, law, key)
     return out
-
-
-def law_entities(ctx: Context, laws: list[LawMention], first_key: int) -> tuple[
-        list[Entity], dict[str, str]]:
-    """One Legislation entity per distinct law name, and the name -> key map."""
-    entities: list[Entity] = []
-    keys: dict[str, str] = {}
-    mentions: dict[str, list[Span]] = {}
-    for law in laws:
-        span = ctx.token_span(law.start, law.end - 1)
-        mentions.setdefault(law.name, []).append(span)
-    for n, (name, spans) in enumerate(mentions.items(), first_key):
-        key = f"law{n}"
-        keys[name] = key
-        aliases = tuple(sorted({s.text for s in spans} - {name, "it", "its", "It", "Its"}))
-        entities.append(Entity(key=key, kind="Legislation", name=name, aliases=aliases,
-                               mentions=tuple(spans)))
-    return entities, keys
