@@ -504,3 +504,77 @@ def test_extract_dates_resolve(text: str, expected: tuple[str, str] | None) -> N
 def test_extract_dates_without_article_date_none() -> None:
     art = run("The Senate rejected the Clean Water Bill on Tuesday.", date=None)
     assert all(a.when is None for a in art.actions)
+
+
+# ---------------------------------------------------------------- legislative actions: precision
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Engineers agreed to use the Transfer Protocol for the new network.",
+        "So-called colour codes are used to mark the cables.",
+        "MPs debated household energy bills.",
+        "The striker's three-match ban comes into force on Saturday.",
+        "The British Dental Society backs the Fluoride Bill.",
+        "Mr Okafor does not intend to use the emergency powers.",
+        "Should the Senate approve the Harbour Bill?",
+        "The Harbour Act, which permits private moorings, is old.",
+        "The Harbour Bill has ignited a fierce debate among anglers.",
+        "The deal brings the Trade Act in line with Canadian rules.",
+        "The Hospital Trust criticised the regulation of private clinics.",
+        "Cost-cutting measures are being brought in at the factory.",
+        "The coach said the new rules would be introduced next season.",
+    ],
+)
+def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
+    assert actions(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MPs backed the Fluoride Bill.", (None, "pass", "Fluoride Bill")),
+        ("The Greens backed the Fluoride Bill.", ("Green Party", "other", "Fluoride Bill")),
+        ("Senators rejected plans to ratify the Fishing Treaty.",
+         (None, "reject", "Fishing Treaty")),
+        ("Its refusal to sign the Fishing Treaty angered its neighbours.",
+         (None, "reject", "Fishing Treaty")),
+        ("The Supreme Court ruled by a majority of five to two that the Housing Act was lawful.",
+         ("Supreme Court", "rule", "Housing Act")),
+    ],
+)
+def test_extract_actions_read_in_context(text: str,
+                                         expected: tuple[str | None, str, str | None]) -> None:
+    assert expected in actions(text)
+
+
+# ---------------------------------------------------------------- legislative actions: recall
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("New rules on dog licences are coming into force.",
+         (None, "enter-into-force", "rules on dog licences")),
+        ("In a blow to the government's security measures, the High Court ruled against "
+         "ministers.", ("High Court", "rule", "security measures")),
+        ("Lawmakers said a \"total ban\" on fireworks in parks would be introduced by the "
+         "summer of 2027.", (None, "enter-into-force", "ban on fireworks in parks")),
+        ("The Clean Rivers Act takes effect in May. Similar measures are being brought in "
+         "across Wales.", (None, "enter-into-force", "Similar measures")),
+        ("The legislation will be introduced as part of the Public Health Bill.",
+         (None, "introduce", "Public Health Bill")),
+        ("The Welsh Assembly will debate the Harbour Bill. The bill will be considered by the "
+         "assembly in May.", ("Welsh Assembly", "debate", "Harbour Bill")),
+        ("The Harbour Act was a law established by Mr Okafor.",
+         ("Okafor", "enact", "Harbour Act")),
+    ],
+)
+def test_extract_actions_recall_forms(text: str,
+                                      expected: tuple[str | None, str, str | None]) -> None:
+    assert expected in actions(text)
+
+
+def test_extract_actions_amendment_to_the_bill_is_a_law_of_its_own() -> None:
+    found = actions("MPs debated the Harbour Bill on Monday. An amendment to the bill has been "
+                    "tabled by Mr Okafor. Peers will vote on it next week.")
+    assert ("Okafor", "propose", "amendment to the Harbour Bill") in found
+    assert (None, "vote", "amendment to the Harbour Bill") in found
+    assert all(a != "amend" for _, a, _ in found)  # tabling it does not amend the bill yet

@@ -14,8 +14,7 @@ _LEGAL_VERBS = frozenset({
     "repeal", "enact", "ratify", "veto", "promulgate", "annul", "revoke", "amend", "vote",
     "legislate", "abolish", "overturn", "quash", "uphold", "rule",
 })
-_LEGAL_RULES = frozenset({"comes-into-force", "becomes-law", "gets-reading", "court-ruling",
-                          "phased-in"})
+_LEGAL_RULES = frozenset({"comes-into-force", "becomes-law", "gets-reading", "court-ruling"})
 #: Organisation name words of bodies that make, apply or judge laws.
 _LAWMAKER_WORDS = frozenset({
     "parliament", "commons", "lords", "senate", "congress", "assembly", "council", "court",
@@ -52,12 +51,17 @@ def has_legal_cue(ctx: Context, sent: SpacySpan, lawmakers: frozenset[str]) -> b
 def is_legal(ctx: Context, word: Token, rule: str, actor: str | None,
              lawmakers: frozenset[str]) -> bool:
     """Whether an action found on a weak law word ("rules", "measures", "code", "Protocol")
-    stands in legal context: a verb only laws take, a law-making actor, or a legal cue word."""
+    stands in legal context: a verb only laws take, a law-making actor, or a legal cue word
+    in its sentence or the one before."""
     if word.lemma_.lower() in _LEGAL_VERBS or rule in _LEGAL_RULES:
         return True
     if actor is not None and actor in lawmakers:
         return True
-    return has_legal_cue(ctx, word.sent, lawmakers)
+    sent = word.sent
+    if has_legal_cue(ctx, sent, lawmakers):
+        return True
+    # "The Act comes into effect in May. Similar measures are brought in in Wales."
+    return sent.start > 0 and has_legal_cue(ctx, ctx.doc[sent.start - 1].sent, lawmakers)
 
 
 #: Nouns before "bill(s)" that make it something to pay ("phone bills", "the energy bill").

@@ -164,8 +164,14 @@ _QUOTES = {'"', "”", "’", "'"}
 
 def _name(ctx: Context, start: int, end: int) -> str:
     """The words of a law's name without quotation marks inside it."""
-    return "".join(t.text_with_ws for t in ctx.doc[start:end]
-                   if not (t.text in _QUOTES and start < t.i < end - 1)).strip()
+    words = []
+    for t in ctx.doc[start:end]:
+        if t.text in _QUOTES and start < t.i < end - 1:
+            if words and t.whitespace_:
+                words[-1] = words[-1].rstrip() + t.whitespace_
+        else:
+            words.append(t.text_with_ws)
+    return "".join(words).strip()
 
 
 def _is_named(ctx: Context, head: Token, start: int, end: int) -> bool:

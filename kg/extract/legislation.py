@@ -52,9 +52,23 @@ def _entity(ctx: Context, coref: Coref, tok: Token) -> str | None:
             key = ctx.entity_of(child)
             if key and ctx.kind[key] in {"Person", "Organization"}:
                 return key
+    if tok.pos_ == "NOUN":
+        key = _org_by_head(ctx, tok)
+        if key is not None:
+            return key
     if any(c.lower_ == "the" for c in tok.children):
         return coref.description(tok)
     return None
+
+
+def _org_by_head(ctx: Context, tok: Token) -> str | None:
+    """"considered by parliament", "the law lords ruled": the one organisation of the article
+    whose name ends with these words ("Scottish Parliament", "Law Lords")."""
+    words = [c.lower_ for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
+    phrase = " ".join([*words, tok.lower_])
+    found = {c.key for c in ctx.clusters if c.kind == "Organization" and (
+        c.name.lower() == phrase or c.name.lower().endswith(" " + phrase))}
+    return found.pop() if len(found) == 1 else None
 
 
 def _action_of(head: Token) -> tuple[str, Token, str] | None:
@@ -128,12 +142,16 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             if noun.lemma_ in {"debate", "discuss"} or gov.lower_ in {"on", "over"} and \
                     noun.lemma_ in {"debate", "argue"}:
                 return "debate", noun, "verb-prep"
-    # "new laws coming into force on Monday"
+    # "new laws coming into force on Monday"; "a law established by his predecessor"
     for child in tok.children:
         if child.dep_ == "acl" and child.pos_ == "VERB":
             found = _in_force(child)
             if found:
                 return found
+            lemma = child.lemma_.lower()
+            if child.tag_ == "VBN" and lemma in lex.ACTION_VERBS and lex.ACTION_VERBS[
+                    lemma] != "other" and child.i > tok.i:
+                return lex.ACTION_VERBS[lemma], child, "reduced-relative"
     # "the Coastal Paths Bill, which gets its second reading on Tuesday"
     for child in tok.children:
         if child.dep_ == "relcl" and any(c.lower_ in {"which", "that"} and c.dep_ in {
