@@ -523,6 +523,9 @@ def test_extract_dates_without_article_date_none() -> None:
         "The Hospital Trust criticised the regulation of private clinics.",
         "Cost-cutting measures are being brought in at the factory.",
         "The coach said the new rules would be introduced next season.",
+        "The company is adopting costly structural reforms.",
+        "The panel said sound judgement brought to bear on the case was missing.",
+        "Ann Okafor spoke on Monday. Ms Okafor proposed control orders for suspects.",
     ],
 )
 def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
@@ -540,6 +543,12 @@ def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
          (None, "reject", "Fishing Treaty")),
         ("The Supreme Court ruled by a majority of five to two that the Housing Act was lawful.",
          ("Supreme Court", "rule", "Housing Act")),
+        ("The Senate passed the Harbour Bill. Governors must follow strict rules on harbours. "
+         "The law was repealed in May.", (None, "repeal", "Harbour Bill")),
+        ("Home Secretary Ann Okafor spoke on Monday. Ms Okafor proposed control orders for "
+         "suspects.", ("Ann Okafor", "propose", "control orders")),
+        ("Tory MPs will move an amendment to the Harbour Bill next week.",
+         ("Conservative Party", "propose", "amendment to the Harbour Bill")),
     ],
 )
 def test_extract_actions_read_in_context(text: str,
@@ -578,3 +587,10 @@ def test_extract_actions_amendment_to_the_bill_is_a_law_of_its_own() -> None:
     assert ("Okafor", "propose", "amendment to the Harbour Bill") in found
     assert (None, "vote", "amendment to the Harbour Bill") in found
     assert all(a != "amend" for _, a, _ in found)  # tabling it does not amend the bill yet
+
+
+def test_extract_actions_date_is_the_one_of_the_action() -> None:
+    art = run("The Harbour Bill, first published in 2019, was passed by the Senate on Tuesday.")
+    passed = [a for a in art.actions if a.action == "pass"]
+    assert passed and passed[0].when is not None
+    assert passed[0].when.begin == dt.date(2021, 3, 9)

@@ -24,10 +24,20 @@ _LAWMAKER_WORDS = frozenset({
 _LAWMAKER_SUBKINDS = frozenset({"GovernmentOrganization", "PoliticalParty", "Country"})
 
 
-def lawmaker_keys(ctx: Context) -> frozenset[str]:
+#: Title words of people who make laws ("home secretary", "Tory MP", "senator").
+_LAWMAKER_TITLES = frozenset({
+    "minister", "secretary", "chancellor", "mp", "msp", "mep", "am", "senator", "congressman",
+    "congresswoman", "president", "premier", "governor", "mayor", "leader", "peer", "whip",
+    "attorney", "solicitor", "judge", "justice", "councillor", "spokesman", "spokeswoman",
+})
+
+
+def lawmaker_keys(ctx: Context, titles: dict[str, list[str]]) -> frozenset[str]:
     """Entities that make, apply or judge laws: parties, governments, chambers, courts, places
-    (a country acts through its government)."""
-    out = set()
+    (a country acts through its government), and people with a political title (``titles``
+    maps a person to the titles the article gives them)."""
+    out = {person for person, held in titles.items()
+           if any(set(t.split()) & _LAWMAKER_TITLES for t in held)}
     for c in ctx.clusters:
         if c.kind == "Location" or c.subkind in _LAWMAKER_SUBKINDS or (
                 c.kind == "Organization"
@@ -48,7 +58,7 @@ def has_legal_cue(ctx: Context, sent: SpacySpan, lawmakers: frozenset[str]) -> b
     return False
 
 
-def is_legal(ctx: Context, word: Token, rule: str, actor: str | None,
+def is_legal(ctx: Context, law: Token, word: Token, rule: str, actor: str | None,
              lawmakers: frozenset[str]) -> bool:
     """Whether an action found on a weak law word ("rules", "measures", "code", "Protocol")
     stands in legal context: a verb only laws take, a law-making actor, or a legal cue word
@@ -57,6 +67,8 @@ def is_legal(ctx: Context, word: Token, rule: str, actor: str | None,
         return True
     if actor is not None and actor in lawmakers:
         return True
+    if law.lemma_.lower() == "reform" and not law.text[:1].isupper():
+        return False  # "structural reforms" are policies unless a law-maker or law verb acts
     sent = word.sent
     if has_legal_cue(ctx, sent, lawmakers):
         return True

@@ -164,7 +164,7 @@ _QUOTES = {'"', "”", "’", "'"}
 
 def _name(ctx: Context, start: int, end: int) -> str:
     """The words of a law's name without quotation marks inside it."""
-    words = []
+    words: list[str] = []
     for t in ctx.doc[start:end]:
         if t.text in _QUOTES and start < t.i < end - 1:
             if words and t.whitespace_:
@@ -261,6 +261,9 @@ def _referent(named: list[LawMention], head: Token) -> LawMention | None:
     same = [m for m in before if m.name.split()[-1].lower() == head.lower_]
     after = [m for m in named if m.head > head.i]
     same_after = [m for m in after if m.name.split()[-1].lower() == head.lower_]
+    # a weak law word ("the rules") is the referent only when no clear law is named
+    before = [m for m in before if not m.weak] or before
+    after = [m for m in after if not m.weak] or after
     return same[-1] if same else same_after[0] if same_after else (
         before[-1] if before else after[0] if after else None)
 

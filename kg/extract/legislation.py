@@ -7,6 +7,7 @@ from spacy.tokens import Token
 from kg.extract import lexicon as lex
 from kg.extract.context import Context
 from kg.extract.coref import Coref
+from kg.extract.dates import time_of, times_by_token
 from kg.extract.lawcontext import is_legal, lawmaker_keys
 from kg.extract.laws import LawMention, find_laws, law_entities
 from kg.model import LegislativeAction, TimeRef
@@ -85,6 +86,8 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
         if lemma in {"bring", "phase", "introduce"} and tok.dep_ == "nsubjpass" and _when_only(
                 gov, particle):
             return "enter-into-force", gov, "phased-in"  # "will be brought in next year"
+        if lemma in {"move", "put"} and tok.lemma_ == "amendment":
+            return "propose", gov, "verb-object"  # "move an amendment to the bill"
         if lemma == "vote" or lemma == "throw" and any(c.lower_ == "out" for c in gov.children):
             return ("vote" if lemma == "vote" else "reject"), gov, "verb-object"
         if lemma in lex.ACTION_VERBS:
@@ -150,7 +153,8 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
                 return found
             lemma = child.lemma_.lower()
             if child.tag_ == "VBN" and lemma in lex.ACTION_VERBS and lex.ACTION_VERBS[
-                    lemma] != "other" and child.i > tok.i:
+                    lemma] != "other" and child.i > tok.i and not (lemma == "bring" and not any(
+                        c.lower_ in {"in", "forward"} for c in child.children)):
                 return lex.ACTION_VERBS[lemma], child, "reduced-relative"
     # "the Coastal Paths Bill, which gets its second reading on Tuesday"
     for child in tok.children:
@@ -258,8 +262,9 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
     out: list[LegislativeAction] = []
     seen: set[tuple[int, str, str]] = set()
     seen_extra: set[tuple[int, str, str, str | None]] = set()
-    lawmakers = lawmaker_keys(ctx)
+    lawmakers = lawmaker_keys(ctx, coref.titles)
     by_head = {m.head: m for m in laws}
+    all_times = times_by_token(ctx.doc, ctx.article.date) if laws else {}
     for law in laws:
         head = ctx.doc[law.head]
         found = _action_of(head)
@@ -292,7 +297,8 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
             first = min(word.i, law.start, actor_tok.i if actor_tok is not None else word.i)
             last = max(word.i, law.end - 1)
             out.append(LegislativeAction(
-                action=action, law=keys[law.name], actor=actor, when=times.get(sent.start),
+                action=action, law=keys[law.name], actor=actor,
+                when=time_of(word, all_times) or times.get(sent.start),
                 evidence=ctx.evidence(sent, first, last, rule, 0.8 if actor else 0.7),
             ))
         for extra in extras:  # a second action on the law in the same sentence
@@ -317,7 +323,7 @@ def _judge(ctx: Context, law: LawMention, action: str, word: Token, rule: str,
     """The action type as read in context, or None when it is no action on a law."""
     if word.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
         return None  # a question asks, it does not report ("Should the UK approve ...?")
-    if law.weak and not is_legal(ctx, word, rule, actor, lawmakers):
+    if law.weak and not is_legal(ctx, ctx.doc[law.head], word, rule, actor, lawmakers):
         return None  # "using the Internet Protocol", "ASCII codes are used"
     lemma = word.lemma_.lower()
     if lemma in _SUPPORT or word.pos_ == "NOUN" and lemma in {"support", "opposition"}:

@@ -84,7 +84,8 @@ LAW_HEADS = frozenset(
 #: Law heads that are laws only when named (capitalised) or clearly legal in context.
 LAW_HEADS_WEAK = frozenset({"measure", "measures", "reform", "reforms", "order", "orders", "code",
                             "codes", "rule", "rules", "provision", "provisions", "accord",
-                            "accords", "protocol", "protocols", "charter", "charters", "powers"})
+                            "accords", "protocol", "protocols", "charter", "charters", "powers",
+                            "judgement", "judgment"})
 #: Words that put a sentence in the context of law-making (a weak law word needs one).
 LEGAL_CUES = frozenset(
     """
