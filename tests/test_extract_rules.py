@@ -547,6 +547,12 @@ def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
          "The law was repealed in May.", (None, "repeal", "Harbour Bill")),
         ("Home Secretary Ann Okafor spoke on Monday. Ms Okafor proposed control orders for "
          "suspects.", ("Ann Okafor", "propose", "control orders")),
+        ("The government's parking rules discriminated against drivers, the Law Lords have "
+         "ruled.", ("Law Lords", "rule", "parking rules")),
+        ("He said the signing of the Rome Treaty, under Jane Okafor's government, was a mistake.",
+         ("Jane Okafor", "enact", "Rome Treaty")),
+        ("The passage of the Harbour Bill by the Senate was swift.",
+         ("Senate", "pass", "Harbour Bill")),
         ("Tory MPs will move an amendment to the Harbour Bill next week.",
          ("Conservative Party", "propose", "amendment to the Harbour Bill")),
     ],

@@ -16,8 +16,14 @@ __all__ = ["LawMention", "find_actions", "find_laws", "law_entities"]
 
 _WALK_UP = {"xcomp", "advcl", "pcomp", "conj", "prep", "acl", "ccomp", "relcl"}
 
-def _actor(ctx: Context, coref: Coref, verb: Token) -> tuple[str | None, Token | None]:
-    """Who does it: the agent of a passive, else the subject up the verb chain."""
+def _actor(ctx: Context, coref: Coref, verb: Token,
+           law: Token | None = None) -> tuple[str | None, Token | None]:
+    """Who does it: the agent of a passive, else the subject up the verb chain (not the
+    subject that holds the ``law`` itself)."""
+    if verb.pos_ == "NOUN":
+        found = _noun_agent(ctx, coref, verb)
+        if found[0] is not None:
+            return found
     tok = verb
     for _ in range(6):
         for child in tok.children:
@@ -26,7 +32,8 @@ def _actor(ctx: Context, coref: Coref, verb: Token) -> tuple[str | None, Token |
                     key = _entity(ctx, coref, pobj)
                     if key is not None or any(c.dep_ == "auxpass" for c in tok.children):
                         return key, pobj  # not "ruled by a majority of eight to one"
-            if child.dep_ in {"nsubj"}:
+            if child.dep_ == "nsubj" and not (
+                    law is not None and child.left_edge.i <= law.i <= child.right_edge.i):
                 return _entity(ctx, coref, child), child
         if tok.pos_ in {"NOUN", "PROPN"}:
             # "The Greens plan to introduce ...": the owner of the plan
@@ -39,6 +46,25 @@ def _actor(ctx: Context, coref: Coref, verb: Token) -> tuple[str | None, Token |
             tok = tok.head
             continue
         break
+    return None, None
+
+
+_GOVERNMENT_NOUNS = {"government", "administration", "leadership", "premiership", "presidency"}
+
+
+def _noun_agent(ctx: Context, coref: Coref, noun: Token) -> tuple[str | None, Token | None]:
+    """"the passage of the bill by the Senate", "the signing of the treaty under X's
+    government": who acts in a nominalisation."""
+    for prep in noun.children:
+        if prep.dep_ != "prep" or prep.lower_ not in {"by", "under"}:
+            continue
+        for pobj in prep.children:
+            if prep.lower_ == "by":
+                return _entity(ctx, coref, pobj), pobj
+            if pobj.lower_ in _GOVERNMENT_NOUNS:
+                for owner in pobj.children:
+                    if owner.dep_ == "poss":
+                        return _entity(ctx, coref, owner), owner
     return None, None
 
 
@@ -230,8 +256,10 @@ def _ruling(head: Token) -> tuple[str, Token, str] | None:
             break
         tok = tok.head
         if tok.pos_ == "VERB" and tok.lemma_ in {"rule", "find", "declare", "judge"}:
-            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-            words = {t.lower_ for t in subj.subtree} if subj is not None else set()
+            # "X's rules discriminated, the Law Lords have ruled": the parser may make both
+            # the law and the court subjects of "ruled"
+            words = {t.lower_ for c in tok.children if c.dep_ == "nsubj"
+                     and not c.left_edge.i <= head.i <= c.right_edge.i for t in c.subtree}
             if words & _COURT_WORDS:
                 return "rule", tok, "court-ruling"
             return None
@@ -278,7 +306,7 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
         action, word, rule = found
         if rule == "nominalisation" and word.i in by_head:
             continue  # "an amendment to the bill" is itself the law acted on
-        actor, actor_tok = _actor(ctx, coref, word)
+        actor, actor_tok = _actor(ctx, coref, word, head if rule == "court-ruling" else None)
         if actor is None:
             actor, actor_tok = _venue(ctx, word)
         judged = _judge(ctx, law, action, word, rule, actor, actor_tok, lawmakers)
