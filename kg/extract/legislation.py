@@ -364,8 +364,9 @@ def _judge(ctx: Context, law: LawMention, action: str, word: Token, rule: str,
             return "other" if action == "pass" else action
         return None  # "the BMA backs the bill", "support for a ban has fallen, a poll says"
     if lemma in _USE and (_negated(word) or _intended(word) or (
-            not ctx.doc[law.head].text[:1].isupper() and law.weak)):
-        return None  # "does not intend to use the powers", "hoping to use the law"
+            not ctx.doc[law.head].text[:1].isupper() and actor not in lawmakers)):
+        return None  # "does not intend to use the powers", "hoping to use the law"; a use
+        # of unnamed laws counts when a law-maker uses them ("Labour used the new laws")
     if action == "introduce" and ctx.doc[law.head].lemma_.lower() == "amendment":
         return "propose"  # an amendment is tabled or moved: proposed to the bill
     return action
