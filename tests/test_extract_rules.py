@@ -527,6 +527,7 @@ def test_extract_dates_without_article_date_none() -> None:
         "The panel said sound judgement brought to bear on the case was missing.",
         "Ann Okafor spoke on Monday. Ms Okafor proposed control orders for suspects.",
         "Campaigners oppose the use of emergency security laws.",
+        "I hope the government will act now and scrap the Harbour Act.",
     ],
 )
 def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
@@ -552,6 +553,8 @@ def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
          "ruled.", ("Law Lords", "rule", "parking rules")),
         ("He said the signing of the Rome Treaty, under Jane Okafor's government, was a mistake.",
          ("Jane Okafor", "enact", "Rome Treaty")),
+        ("The cuts were part of austerity measures introduced by parliament.",
+         (None, "introduce", "austerity measures")),
         ("The Greens used new privacy laws against rivals.",
          ("Green Party", "other", "privacy laws")),
         ("The passage of the Harbour Bill by the Senate was swift.",

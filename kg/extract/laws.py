@@ -28,6 +28,13 @@ _NOT_LAW_CONTEXT = {"lord", "lords", "firm", "firms", "enforcement", "school", "
                     "students", "society", "officer", "officers", "maker", "makers", "court"}
 
 
+#: Nouns that take a part of something ("part of", "a raft of"): never the start of a name.
+_PARTITIVE = {"part", "parts", "some", "all", "one", "series", "number", "range", "package",
+              "raft", "set", "host", "batch", "lot", "lots", "array", "swathe", "bundle", "pair",
+              "couple", "dozens", "hundreds", "thousands", "section", "sections", "chunk",
+              "rest", "most", "much", "many", "none", "each", "any", "either", "neither"}
+
+
 @dataclass
 class LawMention:
     """A law named (or referred back to) at tokens ``start:end`` with its head token."""
@@ -100,8 +107,8 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
             break
         if low == "of" and i > sent_start and doc[i - 1].pos_ == "NOUN" and doc[i + 1].dep_ == \
                 "compound" and doc[i + 1].pos_ == "NOUN" and doc[i + 1].head.i == head.i \
-                and not doc[i - 1].text[:1].isupper():
-            start = i - 1  # "data protection laws"
+                and not doc[i - 1].text[:1].isupper() and doc[i - 1].lower_ not in _PARTITIVE:
+            start = i - 1  # "freedom of information laws", not "part of austerity measures"
             i -= 2
             continue
         if tok.text[:1].isupper() or tok.dep_ in {"compound", "amod", "nmod"} and tok.pos_ in {

@@ -351,6 +351,8 @@ def _judge(ctx: Context, law: LawMention, action: str, word: Token, rule: str,
     """The action type as read in context, or None when it is no action on a law."""
     if word.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
         return None  # a question asks, it does not report ("Should the UK approve ...?")
+    if _hoped(word):
+        return None  # "I hope the government will scrap this law": a wish, no event
     if law.weak and not is_legal(ctx, ctx.doc[law.head], word, rule, actor, lawmakers):
         return None  # "using the Internet Protocol", "ASCII codes are used"
     lemma = word.lemma_.lower()
@@ -370,6 +372,18 @@ def _judge(ctx: Context, law: LawMention, action: str, word: Token, rule: str,
     if action == "introduce" and ctx.doc[law.head].lemma_.lower() == "amendment":
         return "propose"  # an amendment is tabled or moved: proposed to the bill
     return action
+
+
+def _hoped(verb: Token) -> bool:
+    """An action inside what someone hopes or wishes for."""
+    tok = verb
+    for _ in range(3):
+        if tok.dep_ not in {"ccomp", "xcomp", "conj"} or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.lemma_ in {"hope", "wish", "pray", "dream"}:
+            return True
+    return False
 
 
 def _negated(verb: Token) -> bool:
