@@ -528,6 +528,7 @@ def test_extract_dates_without_article_date_none() -> None:
         "Ann Okafor spoke on Monday. Ms Okafor proposed control orders for suspects.",
         "Campaigners oppose the use of emergency security laws.",
         "I hope the government will act now and scrap the Harbour Act.",
+        "Lord Kane said it was a good day and urged his friends to back the Harbour Bill.",
     ],
 )
 def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
@@ -539,6 +540,7 @@ def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
     [
         ("MPs backed the Fluoride Bill.", (None, "pass", "Fluoride Bill")),
         ("The Greens backed the Fluoride Bill.", ("Green Party", "other", "Fluoride Bill")),
+        ("The government refused to back the Fishing Bill.", (None, "reject", "Fishing Bill")),
         ("Senators rejected plans to ratify the Fishing Treaty.",
          (None, "reject", "Fishing Treaty")),
         ("Its refusal to sign the Fishing Treaty angered its neighbours.",

@@ -308,7 +308,9 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
             continue  # "an amendment to the bill" is itself the law acted on
         actor, actor_tok = _actor(ctx, coref, word, head if rule == "court-ruling" else None)
         if actor is None:
-            actor, actor_tok = _venue(ctx, word)
+            venue = _venue(ctx, word)
+            if venue[0] is not None:
+                actor, actor_tok = venue
         judged = _judge(ctx, law, action, word, rule, actor, actor_tok, lawmakers)
         if judged is None:
             continue
@@ -322,7 +324,8 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
             ctx, word, law, keys[law.name])
         if marker not in seen:
             seen.add(marker)
-            first = min(word.i, law.start, actor_tok.i if actor_tok is not None else word.i)
+            first = min(word.i, law.start, actor_tok.i if actor is not None and actor_tok
+                        is not None else word.i)
             last = max(word.i, law.end - 1)
             out.append(LegislativeAction(
                 action=action, law=keys[law.name], actor=actor,
@@ -343,6 +346,8 @@ _CHAMBER_WORDS = {"parliament", "commons", "lords", "senate", "congress", "assem
                   "mps", "peers", "senators", "meps", "msps", "ams", "lawmakers", "legislators",
                   "chamber", "council", "committee"}
 _USE = {"use", "invoke", "apply"}
+_GOVERNMENT_WORDS = {"government", "ministers", "minister", "cabinet", "executive",
+                     "administration", "party", "opposition"}
 
 
 def _judge(ctx: Context, law: LawMention, action: str, word: Token, rule: str,
@@ -356,13 +361,14 @@ def _judge(ctx: Context, law: LawMention, action: str, word: Token, rule: str,
     if law.weak and not is_legal(ctx, ctx.doc[law.head], word, rule, actor, lawmakers):
         return None  # "using the Internet Protocol", "ASCII codes are used"
     lemma = word.lemma_.lower()
-    if lemma in _SUPPORT or word.pos_ == "NOUN" and lemma in {"support", "opposition"}:
+    if (lemma in _SUPPORT or word.pos_ == "NOUN" and lemma in {"support", "opposition"}) \
+            and rule != "refused-verb":
         words = {t.lower_ for t in actor_tok.subtree} if actor_tok is not None else set()
         if actor_tok is None:
             return action
         if words & _CHAMBER_WORDS:
             return action if lemma != "support" else "pass"
-        if actor is not None and actor in lawmakers:
+        if actor is not None and actor in lawmakers or words & _GOVERNMENT_WORDS:
             return "other" if action == "pass" else action
         return None  # "the BMA backs the bill", "support for a ban has fallen, a poll says"
     if lemma in _USE and (_negated(word) or _intended(word) or (
