@@ -90,7 +90,8 @@ def is_money_bill(tok: Token) -> bool:
     """"monthly phone bills", "foot the bill", "a £2m bill": a bill to pay, not a law."""
     if tok.lemma_.lower() != "bill" or tok.text[:1].isupper():
         return False
-    if any(c.lower_ in _MONEY_BILLS or c.like_num or c.tag_ == "$" or c.text[:1] in "£$€"
+    if any(c.lower_ in _MONEY_BILLS or c.ent_type_ == "MONEY" or c.tag_ == "$"
+           or c.text[:1] in "£$€"
            for c in tok.children if c.dep_ in {"compound", "amod", "nmod", "nummod", "poss"}):
         return True
     i = tok.i - 1
