@@ -542,6 +542,8 @@ def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
         ("MPs backed the Fluoride Bill.", (None, "pass", "Fluoride Bill")),
         ("The Greens backed the Fluoride Bill.", ("Green Party", "other", "Fluoride Bill")),
         ("The government refused to back the Fishing Bill.", (None, "reject", "Fishing Bill")),
+        ("A group of peers has unveiled a draft bill proposing an elected chamber.",
+         (None, "propose", "draft bill")),
         ("The Senate has been debating four anti-fraud bills.",
          ("Senate", "debate", "anti-fraud bills")),
         ("Senators rejected plans to ratify the Fishing Treaty.",

@@ -221,6 +221,9 @@ def find_laws(ctx: Context) -> list[LawMention]:
             resolved[head.i] = LawMention(head.i, head.i + 1, head.i, target.name,
                                           target.weak or _is_weak(head))
             out.append(resolved[head.i])
+        elif head.i > 0 and ctx.doc[head.i - 1].lower_ == "draft" and head.lower_ == "bill":
+            # "unveiled a draft bill" and no bill named anywhere: the draft is the law
+            out.append(LawMention(head.i - 1, head.i + 1, head.i, "draft bill"))
     for start, head, inner in amendments:
         target = resolved.get(inner.i)
         if target is not None:
