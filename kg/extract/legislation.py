@@ -125,13 +125,15 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             if action == "introduce" and _intended(gov):
                 return "propose", gov, "intended-introduction"  # "plans to introduce X"
             return action, gov, "verb-object"
-    if tok.dep_ == "nsubj" and gov.pos_ in {"VERB", "AUX"}:
-        # "the act will take years to come into full effect"
+    if tok.dep_ in {"nsubj", "nsubjpass"} and gov.pos_ in {"VERB", "AUX"}:
+        # "the act will take years to come into full effect", "is due to come into force",
+        # "is expected to take effect"
         for x in gov.children:
-            if x.dep_ in {"xcomp", "advcl", "pcomp"} and x.lemma_ in {"come", "enter", "become"}:
-                found = _in_force(x)
+            if x.dep_ in {"xcomp", "advcl", "pcomp", "acomp"}:
+                found = _takes_effect(x)
                 if found:
                     return found
+    if tok.dep_ == "nsubj" and gov.pos_ in {"VERB", "AUX"}:
         preps = {c.lower_: c for c in gov.children if c.dep_ == "prep"}
         if gov.lemma_ in {"come", "enter", "take", "go"} and any(
                 p in preps and any(g.lower_ in {"force", "effect", "operation"}
@@ -173,6 +175,10 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
                 return "debate", noun, "verb-prep"
     # "new laws coming into force on Monday"; "a law established by his predecessor"
     for child in tok.children:
+        if child.dep_ == "amod" and child.lower_ == "due":
+            found = _takes_effect(child)  # "the Act, due to come into force next month"
+            if found:
+                return found
         if child.dep_ == "acl" and child.pos_ == "VERB":
             found = _in_force(child)
             if found:
@@ -232,6 +238,27 @@ def _intended(verb: Token) -> bool:
     """"plans to introduce", "agreed to introduce": a future introduction is a proposal."""
     head = verb.head
     return verb.dep_ in {"xcomp", "acl"} and head.lemma_ in _INTENT
+
+
+def _takes_effect(tok: Token, depth: int = 2) -> tuple[str, Token, str] | None:
+    """"come into force" or "take effect" at ``tok`` or down its chain of "to" complements
+    ("due to come into force", "expected to be phased in")."""
+    if tok.lemma_ in {"come", "enter", "become"}:
+        found = _in_force(tok)
+        if found:
+            return found
+    if tok.lemma_ == "take" and any(c.dep_ == "dobj" and c.lower_ == "effect"
+                                    for c in tok.children):
+        return "enter-into-force", tok, "comes-into-force"
+    if tok.lemma_ == "phase" and any(c.lower_ == "in" for c in tok.children):
+        return "enter-into-force", tok, "phased-in"
+    if depth:
+        for child in tok.children:
+            if child.dep_ in {"xcomp", "acomp"}:
+                found = _takes_effect(child, depth - 1)
+                if found:
+                    return found
+    return None
 
 
 def _in_force(verb: Token) -> tuple[str, Token, str] | None:
