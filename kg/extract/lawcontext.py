@@ -1,5 +1,6 @@
-"""When a word for a rule is a law: the legal context weak law words need, and the readings
-of law words (a phone bill, the regulation of an industry) that are never laws."""
+"""Reading law words and actions in context: the legal context weak law words need, the
+readings of law words that are never laws (a phone bill, the regulation of an industry), and
+the judgement of an action found (support, use, hopes, questions, intentions)."""
 
 from __future__ import annotations
 
@@ -108,3 +109,72 @@ def is_activity_noun(tok: Token) -> bool:
     """"the regulation of the industry": regulating, not a regulation."""
     return tok.lower_ == "regulation" and tok.i + 1 < len(tok.doc) \
         and tok.nbor(1).lower_ == "of"
+
+
+_INTENT = {"plan", "propose", "want", "intend", "agree", "aim", "hope", "expect", "seek",
+           "promise", "pledge", "vow", "decide", "prepare"}
+
+
+def intended(verb: Token) -> bool:
+    """"plans to introduce", "agreed to introduce": a future introduction is a proposal."""
+    head = verb.head
+    return verb.dep_ in {"xcomp", "acl"} and head.lemma_ in _INTENT
+
+
+#: Verbs of support: a chamber that backs a bill passes it, a party or government supports it
+#: ("other"), anyone else (a firm, a lobby, a poll) does nothing to the law.
+_SUPPORT = {"back", "support", "endorse", "accept", "welcome"}
+_CHAMBER_WORDS = {"parliament", "commons", "lords", "senate", "congress", "assembly", "house",
+                  "mps", "peers", "senators", "meps", "msps", "ams", "lawmakers", "legislators",
+                  "chamber", "council", "committee"}
+_USE = {"use", "invoke", "apply"}
+_GOVERNMENT_WORDS = {"government", "ministers", "minister", "cabinet", "executive",
+                     "administration", "party", "opposition"}
+
+
+def judge(ctx: Context, law: Token, weak: bool, action: str, word: Token, rule: str,
+          actor: str | None, actor_tok: Token | None,
+          lawmakers: frozenset[str]) -> str | None:
+    """The action type as read in context, or None when it is no action on a law."""
+    if word.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
+        return None  # a question asks, it does not report ("Should the UK approve ...?")
+    if _hoped(word):
+        return None  # "I hope the government will scrap this law": a wish, no event
+    if weak and not is_legal(ctx, law, word, rule, actor, lawmakers):
+        return None  # "using the Internet Protocol", "ASCII codes are used"
+    lemma = word.lemma_.lower()
+    if (lemma in _SUPPORT or word.pos_ == "NOUN" and lemma in {"support", "opposition"}) \
+            and rule != "refused-verb":
+        words = {t.lower_ for t in actor_tok.subtree} if actor_tok is not None else set()
+        if actor_tok is None:
+            return action
+        if words & _CHAMBER_WORDS:
+            return action if lemma != "support" else "pass"
+        if actor is not None and actor in lawmakers or words & _GOVERNMENT_WORDS:
+            return "other" if action == "pass" else action
+        return None  # "the BMA backs the bill", "support for a ban has fallen, a poll says"
+    if lemma in _USE and (_negated(word) or intended(word) or (
+            not law.text[:1].isupper() and actor not in lawmakers)):
+        return None  # "does not intend to use the powers", "hoping to use the law"; a use
+        # of unnamed laws counts when a law-maker uses them ("Labour used the new laws")
+    if action == "introduce" and law.lemma_.lower() == "amendment":
+        return "propose"  # an amendment is tabled or moved: proposed to the bill
+    return action
+
+
+def _hoped(verb: Token) -> bool:
+    """An action inside what someone hopes or wishes for."""
+    tok = verb
+    for _ in range(3):
+        if tok.dep_ not in {"ccomp", "xcomp", "conj"} or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.lemma_ in {"hope", "wish", "pray", "dream"}:
+            return True
+    return False
+
+
+def _negated(verb: Token) -> bool:
+    """A negation on the verb or on the verb it depends on ("does not intend to use")."""
+    return any(c.dep_ == "neg" for c in verb.children) or verb.dep_ in {"xcomp", "ccomp"} and any(
+        c.dep_ == "neg" for c in verb.head.children)

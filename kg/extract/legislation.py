@@ -8,7 +8,7 @@ from kg.extract import lexicon as lex
 from kg.extract.context import Context
 from kg.extract.coref import Coref
 from kg.extract.dates import time_of, times_by_token
-from kg.extract.lawcontext import is_legal, lawmaker_keys
+from kg.extract.lawcontext import intended, judge, lawmaker_keys
 from kg.extract.laws import LawMention, find_laws, law_entities
 from kg.model import LegislativeAction, TimeRef
 
@@ -122,7 +122,7 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
                 return "reject", gov, "refused-verb"
             if any(c.dep_ == "neg" for c in gov.children):
                 return None  # "it does not change the law": nothing is done to it
-            if action == "introduce" and _intended(gov):
+            if action == "introduce" and intended(gov):
                 return "propose", gov, "intended-introduction"  # "plans to introduce X"
             return action, gov, "verb-object"
     if tok.dep_ in {"nsubj", "nsubjpass"} and gov.pos_ in {"VERB", "AUX"}:
@@ -230,16 +230,6 @@ def _goes_through(verb: Token) -> bool:
     return verb.lemma_ == "pass" and any(c.lower_ == "through" for c in verb.children)
 
 
-_INTENT = {"plan", "propose", "want", "intend", "agree", "aim", "hope", "expect", "seek",
-           "promise", "pledge", "vow", "decide", "prepare"}
-
-
-def _intended(verb: Token) -> bool:
-    """"plans to introduce", "agreed to introduce": a future introduction is a proposal."""
-    head = verb.head
-    return verb.dep_ in {"xcomp", "acl"} and head.lemma_ in _INTENT
-
-
 def _takes_effect(tok: Token, depth: int = 2) -> tuple[str, Token, str] | None:
     """"come into force" or "take effect" at ``tok`` or down its chain of "to" complements
     ("due to come into force", "expected to be phased in")."""
@@ -338,7 +328,8 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
             venue = _venue(ctx, word)
             if venue[0] is not None:
                 actor, actor_tok = venue
-        judged = _judge(ctx, law, action, word, rule, actor, actor_tok, lawmakers)
+        judged = judge(ctx, ctx.doc[law.head], law.weak, action, word, rule, actor, actor_tok,
+                       lawmakers)
         if judged is None:
             continue
         action = judged
@@ -364,65 +355,6 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
                 seen_extra.add((sent.start, extra.action, extra.law, extra.actor))
                 out.append(extra)
     return out
-
-
-#: Verbs of support: a chamber that backs a bill passes it, a party or government supports it
-#: ("other"), anyone else (a firm, a lobby, a poll) does nothing to the law.
-_SUPPORT = {"back", "support", "endorse", "accept", "welcome"}
-_CHAMBER_WORDS = {"parliament", "commons", "lords", "senate", "congress", "assembly", "house",
-                  "mps", "peers", "senators", "meps", "msps", "ams", "lawmakers", "legislators",
-                  "chamber", "council", "committee"}
-_USE = {"use", "invoke", "apply"}
-_GOVERNMENT_WORDS = {"government", "ministers", "minister", "cabinet", "executive",
-                     "administration", "party", "opposition"}
-
-
-def _judge(ctx: Context, law: LawMention, action: str, word: Token, rule: str,
-           actor: str | None, actor_tok: Token | None,
-           lawmakers: frozenset[str]) -> str | None:
-    """The action type as read in context, or None when it is no action on a law."""
-    if word.sent.text.rstrip().rstrip('"”’\'').endswith("?"):
-        return None  # a question asks, it does not report ("Should the UK approve ...?")
-    if _hoped(word):
-        return None  # "I hope the government will scrap this law": a wish, no event
-    if law.weak and not is_legal(ctx, ctx.doc[law.head], word, rule, actor, lawmakers):
-        return None  # "using the Internet Protocol", "ASCII codes are used"
-    lemma = word.lemma_.lower()
-    if (lemma in _SUPPORT or word.pos_ == "NOUN" and lemma in {"support", "opposition"}) \
-            and rule != "refused-verb":
-        words = {t.lower_ for t in actor_tok.subtree} if actor_tok is not None else set()
-        if actor_tok is None:
-            return action
-        if words & _CHAMBER_WORDS:
-            return action if lemma != "support" else "pass"
-        if actor is not None and actor in lawmakers or words & _GOVERNMENT_WORDS:
-            return "other" if action == "pass" else action
-        return None  # "the BMA backs the bill", "support for a ban has fallen, a poll says"
-    if lemma in _USE and (_negated(word) or _intended(word) or (
-            not ctx.doc[law.head].text[:1].isupper() and actor not in lawmakers)):
-        return None  # "does not intend to use the powers", "hoping to use the law"; a use
-        # of unnamed laws counts when a law-maker uses them ("Labour used the new laws")
-    if action == "introduce" and ctx.doc[law.head].lemma_.lower() == "amendment":
-        return "propose"  # an amendment is tabled or moved: proposed to the bill
-    return action
-
-
-def _hoped(verb: Token) -> bool:
-    """An action inside what someone hopes or wishes for."""
-    tok = verb
-    for _ in range(3):
-        if tok.dep_ not in {"ccomp", "xcomp", "conj"} or tok.head is tok:
-            return False
-        tok = tok.head
-        if tok.lemma_ in {"hope", "wish", "pray", "dream"}:
-            return True
-    return False
-
-
-def _negated(verb: Token) -> bool:
-    """A negation on the verb or on the verb it depends on ("does not intend to use")."""
-    return any(c.dep_ == "neg" for c in verb.children) or verb.dep_ in {"xcomp", "ccomp"} and any(
-        c.dep_ == "neg" for c in verb.head.children)
 
 
 def _part_of(verb: Token, by_head: dict[int, LawMention]) -> LawMention | None:
