@@ -19,7 +19,8 @@ _NOT_PART = {"new", "controversial", "bad", "good", "strict", "stricter", "tough
              "unfair", "fair", "important", "key", "major", "total", "comprehensive", "full",
              "partial", "out", "all", "wide-ranging", "landmark", "sweeping", "existing",
              "proposed", "planned", "current", "tougher", "fresh", "so-called", "draft", "latest",
-             "original", "flagship",
+             "original", "flagship", "stronger", "tighter", "stiffer", "greater", "extra",
+             "wider", "more", "weaker", "looser",
              "government", "government's", "its", "his", "her", "their", "our", "this", "that",
              "the", "a", "an", "these", "those", "such", "same", "other", "any", "some", "which"}
 _GENERIC = {"bill", "act", "law", "legislation", "treaty", "measure", "directive", "regulation",

@@ -42,6 +42,12 @@ def _actor(ctx: Context, coref: Coref, verb: Token,
                     key = _entity(ctx, coref, child)
                     if key is not None:
                         return key, child
+                    if child.lower_ in {"its", "their"} and tok.dep_ in {"dobj", "attr"}:
+                        # "the union made its call for ...": the subject owns the call
+                        subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+                        key = _entity(ctx, coref, subj) if subj is not None else None
+                        if key is not None:
+                            return key, subj
         if tok.dep_ in _WALK_UP and tok.head is not tok:
             tok = tok.head
             continue
