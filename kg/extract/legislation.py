@@ -120,6 +120,8 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             return "enter-into-force", gov, "phased-in"  # "will be brought in next year"
         if lemma in {"move", "put"} and tok.lemma_ == "amendment":
             return "propose", gov, "verb-object"  # "move an amendment to the bill"
+        if lemma == "vote" and particle & {"through", "down"}:
+            return ("pass" if "through" in particle else "reject"), gov, "verb-object"
         if lemma == "vote" or lemma == "throw" and any(c.lower_ == "out" for c in gov.children):
             return ("vote" if lemma == "vote" else "reject"), gov, "verb-object"
         if lemma in lex.ACTION_VERBS:
@@ -149,6 +151,13 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             return "enter-into-force", gov, "comes-into-force"
         if gov.lemma_ == "become" and any(c.lower_ == "law" for c in gov.children):
             return "enact", gov, "becomes-law"
+        if gov.lemma_ in {"receive", "get", "gain", "win", "be"} and any(
+                c.lower_ == "assent" for c in gov.children if c.dep_ in {"dobj", "attr"}):
+            return "enact", gov, "royal-assent"  # "the Bill received Royal Assent"
+        if gov.lemma_ == "clear" and any(c.dep_ == "dobj" and c.lower_ in {
+                "commons", "lords", "senate", "house", "parliament", "congress", "assembly"}
+                for c in gov.children):
+            return "pass", gov, "clears-chamber"  # "the Bill cleared the Commons"
         # "the Bill gets its second reading", "will go to a third reading"
         for child in gov.children:
             objs = [child] if child.dep_ == "dobj" else [
@@ -172,8 +181,8 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             lemma = noun.lemma_.lower()
             if lemma in {"withdraw", "pull", "opt"} and gov.lower_ in {"from", "out"}:
                 return "withdraw", noun, "verb-prep"
-            if lemma == "vote" and gov.lower_ in {"on", "for", "against"}:
-                return "vote", noun, "verb-prep"
+            if lemma == "vote" and gov.lower_ in {"on", "for", "against", "down"}:
+                return ("reject" if gov.lower_ == "down" else "vote"), noun, "verb-prep"
             if noun.lemma_ in {"rule", "decide", "judge"} and gov.lower_ in {"on", "against"}:
                 return "rule", noun, "verb-prep"
             if noun.lemma_ in {"debate", "discuss"} or gov.lower_ in {"on", "over"} and \
@@ -330,6 +339,9 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
         if rule == "nominalisation" and word.i in by_head:
             continue  # "an amendment to the bill" is itself the law acted on
         actor, actor_tok = _actor(ctx, coref, word, head if rule == "court-ruling" else None)
+        if rule == "clears-chamber":  # the chamber the bill cleared passed it
+            actor_tok = next(c for c in word.children if c.dep_ == "dobj")
+            actor = ctx.entity_of(actor_tok)
         if actor is None:
             venue = _venue(ctx, word)
             if venue[0] is not None:
