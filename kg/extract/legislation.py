@@ -170,13 +170,13 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
                 "enter-into-force"}:
             return "enter-into-force", gov, "comes-into-force"
     if tok.dep_ == "poss" and tok.lower_ == "its" and gov.lemma_ in lex.ACTION_NOUNS:
-        return lex.ACTION_NOUNS[gov.lemma_], gov, "nominalisation"  # "its second reading"
+        return _nominal(gov)  # "its second reading"
     if tok.dep_ == "pobj" and gov.dep_ in {"prep", "agent"}:
         noun = gov.head
         lemma = noun.lemma_.lower()
         if noun.pos_ == "NOUN" and lemma in lex.ACTION_NOUNS and gov.lower_ in {
                 "of", "on", "to", "for", "against", "over"}:
-            return lex.ACTION_NOUNS[lemma], noun, "nominalisation"
+            return _nominal(noun)
         if noun.pos_ == "VERB":
             lemma = noun.lemma_.lower()
             if lemma in {"withdraw", "pull", "opt"} and gov.lower_ in {"from", "out"}:
@@ -243,6 +243,21 @@ _STAGE_VERBS = {"get", "go", "have", "receive", "face", "undergo", "come", "retu
 def _goes_through(verb: Token) -> bool:
     """"which passes through the Commons next week": a bill's own progress."""
     return verb.lemma_ == "pass" and any(c.lower_ == "through" for c in verb.children)
+
+
+_REJECTING = {"reject": "reject", "oppose": "reject", "defeat": "reject", "block": "block",
+              "veto": "block", "thwart": "block", "delay": "delay", "postpone": "delay"}
+
+
+def _nominal(noun: Token) -> tuple[str, Token, str]:
+    """A nominalisation's action ("the passage of"); one that is rejected, blocked or
+    delayed ("rejected its adoption", "blocked the passage of") takes that verb's action."""
+    verb = noun.head
+    if noun.dep_ in {"dobj", "nsubjpass"} and verb.lemma_ in _REJECTING and noun.lemma_ in {
+            "adoption", "passage", "approval", "ratification", "introduction", "implementation",
+            "enactment", "signing"}:
+        return _REJECTING[verb.lemma_], verb, "verb-object"
+    return lex.ACTION_NOUNS[noun.lemma_.lower()], noun, "nominalisation"
 
 
 def _takes_effect(tok: Token, depth: int = 2) -> tuple[str, Token, str] | None:
