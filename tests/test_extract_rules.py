@@ -528,6 +528,7 @@ def test_extract_dates_without_article_date_none() -> None:
         "The panel said sound judgement brought to bear on the case was missing.",
         "Ann Okafor spoke on Monday. Ms Okafor proposed control orders for suspects.",
         "Campaigners oppose the use of emergency security laws.",
+        "Support for a ban on fox hunting has fallen, a survey says.",
         "I hope the government will act now and scrap the Harbour Act.",
         "Lord Kane said it was a good day and urged his friends to back the Harbour Bill.",
     ],

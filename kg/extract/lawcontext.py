@@ -146,8 +146,8 @@ def judge(ctx: Context, law: Token, weak: bool, action: str, word: Token, rule: 
     if (lemma in _SUPPORT or word.pos_ == "NOUN" and lemma in {"support", "opposition"}) \
             and rule != "refused-verb":
         words = {t.lower_ for t in actor_tok.subtree} if actor_tok is not None else set()
-        if actor_tok is None:
-            return action
+        if actor_tok is None:  # "the bill was backed": a passage; "support for X": nobody's
+            return None if word.pos_ == "NOUN" else action
         if words & _CHAMBER_WORDS:
             return action if lemma != "support" else "pass"
         if actor is not None and actor in lawmakers or words & _GOVERNMENT_WORDS:
