@@ -143,9 +143,11 @@ _SPEECH_NOUNS = {"attack", "call", "claim", "statement", "speech", "warning", "a
                  "criticism", "comment", "comments", "remark", "remarks", "pledge", "promise",
                  "case", "announcement", "accusation", "threat", "demand", "apology"}
 _LIGHT_VERBS = {"launch", "make", "issue", "deliver", "mount", "give", "renew", "repeat", "step"}
+_MAY_REPORT = _LIGHT_VERBS | lex.SPEECH_VERBS
 
 
 def _is_reporting(tok: Token) -> bool:
+    """A verb that reports speech (its lemma is always in ``_MAY_REPORT``)."""
     if tok.pos_ == "VERB" and tok.lemma_ in _LIGHT_VERBS:
         # "launched an attack on", "made the comments", "issued a warning"
         return any(c.dep_ == "dobj" and c.lemma_ in _SPEECH_NOUNS for c in tok.children)
@@ -199,7 +201,10 @@ def find_statements(ctx: Context, coref: Coref,
     prev_open = False
     for sent in ctx.sents:
         found: dict[str, Statement] = {}
-        for tok in sent:
+        for i in range(sent.start, sent.end):
+            if ctx.lemma[i] not in _MAY_REPORT and ctx.lower[i] != "according":
+                continue  # the test below on the words alone, without a token object
+            tok = ctx.doc[i]
             verb: str | None = None
             subj: Token | None = None
             if _is_reporting(tok) and not ctx.is_quoted(tok):
