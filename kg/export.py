@@ -73,21 +73,26 @@ class _Reader:
         self._index: dict[str, dict[str, list[str]]] = {}
         self._first: dict[str, dict[str, str]] = {}
         self._selectors: list[tuple[str, dict[str, str]]] = []
-        self._by_predicate: dict[str, list[tuple[str, str, bool]]] | None = None
+        self._by_predicate: dict[str, list[ox.Quad]] | None = None
+        self._links: dict[str, dict[str, list[ox.Quad]]] = {}
         if isinstance(graph, Sequence):  # quads as kg build has them: no store to fill first
             self._by_predicate = defaultdict(list)
             for q in graph:
-                o = q.object
-                self._by_predicate[q.predicate.value].append(
-                    (getattr(q.subject, "value", ""), getattr(o, "value", ""),
-                     isinstance(o, ox.NamedNode)))
+                self._by_predicate[q.predicate.value].append(q)
 
     def _pairs(self, p: str, o: str | None = None) -> Any:
         if self._by_predicate is not None:
-            found = self._by_predicate.get(p, ())
-            if o is None:
-                return ((s, v) for s, v, _ in found)
-            return ((s, v) for s, v, named in found if named and v == o)
+            found = self._by_predicate.get(p, [])
+            if o is not None:
+                links = self._links.get(p)
+                if links is None:  # the quads of ``p`` by IRI object, made on first use
+                    links = self._links[p] = defaultdict(list)
+                    for q in found:
+                        if type(target := q.object) is ox.NamedNode:
+                            links[target.value].append(q)
+                found = links.get(o, [])
+            return ((getattr(q.subject, "value", ""), getattr(q.object, "value", ""))
+                    for q in found)
         if isinstance(self.graph, ox.Store):
             obj = None if o is None else ox.NamedNode(o)
             return ((getattr(q.subject, "value", ""), getattr(q.object, "value", "")) for q in
