@@ -266,6 +266,30 @@ def test_extract_statements_participle_takes_the_clause_subject() -> None:
     assert [s for s, _ in speakers(art)] == ["Ivan Petrov"]
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Ms Reyes was dropped as a candidate after suggesting the council planned cuts.",
+         "Reyes"),
+        ("Marta Lindqvist answered the charge by saying the figures were out of date.",
+         "Marta Lindqvist"),
+        ("Mr Osei thanked the staff before announcing that he would retire.", "Osei"),
+        ("Mr Osei left the meeting without saying a word.", None),
+        ("Ms Reyes was praised for saying the council had failed.", None),
+    ],
+)
+def test_extract_statements_gerund_after_a_preposition_takes_the_clause_subject(
+        text: str, speaker: str | None) -> None:
+    found = {s for s, _ in speakers(run(text))}
+    assert found == ({speaker} if speaker else set())
+
+
+def test_extract_statements_relative_which_credits_the_organisation() -> None:
+    art = run("The move was welcomed by the Northern Housing Trust, which said the changes "
+              "would help tenants.")
+    assert [s for s, _ in speakers(art)] == ["Northern Housing Trust"]
+
+
 def test_extract_statements_pronoun_resolves_to_last_person() -> None:
     art = run("Helen Ward met the mayor on Friday. She said the meeting went well.")
     assert [s for s, _ in speakers(art)] == ["Helen Ward"]

@@ -25,6 +25,11 @@ _DOCUMENTS = {"report", "statement", "letter", "article", "book", "paper", "rese
               "survey", "findings", "review", "submission", "manifesto", "memo", "blog"}
 
 
+#: Prepositions whose gerund takes the clause's subject as its own ("after saying", "by
+#: arguing"); not "without" (not said), nor "for" ("praised for saying": the praise's object).
+_GERUND_PREPS = {"after", "by", "before", "while", "when", "in", "despite"}
+
+
 def _subject(verb: Token) -> Token | None:
     """The grammatical speaker of a reporting verb, following conjunctions and passives."""
     tok: Token | None = verb
@@ -43,6 +48,10 @@ def _subject(verb: Token) -> Token | None:
                         return pobj
         if tok.dep_ in {"conj", "xcomp", "advcl"} and tok.head is not tok:
             tok = tok.head
+            continue
+        if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ in _GERUND_PREPS \
+                and tok.head.head is not tok.head:
+            tok = tok.head.head  # "X quit after suggesting ...": the subject of "quit"
             continue
         if tok.dep_ == "relcl":
             return tok.head
@@ -74,7 +83,7 @@ class _Speakers:
             return self.coref.pronoun(tok, prefer=self.last)
         if low in {"it", "they"}:
             return self.coref.organisation(tok)
-        if low in {"who", "that"} and tok.head.dep_ == "relcl":
+        if low in {"who", "which", "that"} and tok.head.dep_ == "relcl":
             return self.of(tok.head.head)
         named = self._apposed_person(tok)
         if named is not None:  # "the party's health spokeswoman, Ann Cole, said"
