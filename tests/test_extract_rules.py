@@ -290,6 +290,16 @@ def test_extract_statements_relative_which_credits_the_organisation() -> None:
     assert [s for s, _ in speakers(art)] == ["Northern Housing Trust"]
 
 
+def test_extract_statements_one_per_quotation_over_several_sentences() -> None:
+    art = run('"The plan is sound. It will help families across the region," Ms Okafor said.')
+    assert [(s.verb, s.evidence.sentence.text) for s in art.statements] == [
+        ("say", '"The plan is sound. It will help families across the region," Ms Okafor said.')]
+    art = run('Ms Okafor met the tenants on Monday. "It is sound," she said. "It will help '
+              'families. Nobody loses," she added.')
+    assert [s.evidence.sentence.text for s in art.statements] == [
+        '"It is sound," she said.', '"It will help families.']  # not "Nobody loses," again
+
+
 def test_extract_statements_pronoun_resolves_to_last_person() -> None:
     art = run("Helen Ward met the mayor on Friday. She said the meeting went well.")
     assert [s for s, _ in speakers(art)] == ["Helen Ward"]

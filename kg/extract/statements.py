@@ -8,6 +8,8 @@ belongs to the same speaker (news leaves multi-paragraph quotes open).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
@@ -200,6 +202,19 @@ def _ends_in_open_quote(ctx: Context, sent: SpacySpan) -> bool:
     return ctx.in_quote[last] and text[last] not in "\"”»"
 
 
+def _one_per_quotation(ctx: Context, found: dict[str, Statement], out: list[Statement],
+                       first: SpacySpan, sent: SpacySpan) -> dict[str, Statement]:
+    """Statements of a sentence that closes a quotation opened in an earlier one ("The plan
+    is sound. It will help," she said.): one quotation is one statement, so a speaker already
+    credited since its first sentence is not credited again, and a new one's sentence spans
+    the quotation from its first sentence."""
+    start = ctx.sentence(first).start
+    credited = {st.speaker for st in out if st.evidence.sentence.start >= start}
+    passage = ctx.span(start, ctx.sentence(sent).end)
+    return {key: replace(st, evidence=replace(st.evidence, sentence=passage))
+            for key, st in found.items() if key not in credited}
+
+
 def find_statements(ctx: Context, coref: Coref,
                     times: dict[int, TimeRef] | None = None) -> list[Statement]:
     """All statements of the article, one per sentence and speaker."""
@@ -208,7 +223,8 @@ def find_statements(ctx: Context, coref: Coref,
     out: list[Statement] = []
     prev_attributed: tuple[str, str] | None = None
     prev_open = False
-    for sent in ctx.sents:
+    opened = 0  # the sentence where the quotation still open at its end began
+    for n, sent in enumerate(ctx.sents):
         found: dict[str, Statement] = {}
         for i in range(sent.start, sent.end):
             if ctx.lemma[i] not in _MAY_REPORT and ctx.lower[i] != "according":
@@ -259,6 +275,8 @@ def find_statements(ctx: Context, coref: Coref,
                 when=times.get(sent.start),
                 evidence=ctx.evidence(sent, a, b, rule, 0.9 if rule == "reporting-verb" else 0.75),
             )
+        if found and prev_open:
+            found = _one_per_quotation(ctx, found, out, ctx.sents[opened], sent)
         if found:
             out.extend(found.values())
             first = next(iter(found.values()))
@@ -274,5 +292,7 @@ def find_statements(ctx: Context, coref: Coref,
             prev_attributed = None
         else:
             prev_attributed = None
+        if not prev_open:
+            opened = n
         prev_open = _ends_in_open_quote(ctx, sent)
     return out
