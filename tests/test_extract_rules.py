@@ -284,6 +284,24 @@ def test_extract_statements_gerund_after_a_preposition_takes_the_clause_subject(
     assert found == ({speaker} if speaker else set())
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The Electoral Commission found that turnout had fallen.", "Electoral Commission"),
+        ("A study carried out by the University of Leeds found that most drivers ignore the "
+         "limit.", "University of Leeds"),
+        ("Figures compiled by the Liberal Democrats suggest the number of claims has doubled.",
+         "Liberal Democrats"),
+        ("Ms Hale found that the door was locked.", None),  # a person found, nobody published
+        ("The Electoral Commission found the missing ballot papers.", None),  # no finding
+    ],
+)
+def test_extract_statements_findings_of_a_body_or_its_document(
+        text: str, speaker: str | None) -> None:
+    found = {s for s, _ in speakers(run(text))}
+    assert found == ({speaker} if speaker else set())
+
+
 def test_extract_statements_relative_which_credits_the_organisation() -> None:
     art = run("The move was welcomed by the Northern Housing Trust, which said the changes "
               "would help tenants.")

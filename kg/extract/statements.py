@@ -24,7 +24,8 @@ _SPEAKER_KINDS = ("Person", "Organization")
 _PLAIN_SPEECH = {"say", "tell", "add", "insist", "argue", "claim", "warn", "deny", "state",
                  "write", "conclude"}
 _DOCUMENTS = {"report", "statement", "letter", "article", "book", "paper", "research", "study",
-              "survey", "findings", "review", "submission", "manifesto", "memo", "blog"}
+              "survey", "findings", "review", "submission", "manifesto", "memo", "blog",
+              "figures", "analysis", "poll", "inquiry", "investigation"}
 
 
 #: Prepositions whose gerund takes the clause's subject as its own ("after saying", "by
@@ -132,6 +133,13 @@ class _Speakers:
                     key = ctx.entity_of(pobj)
                     if key and ctx.kind[key] in kinds:
                         return key
+            if people and child.dep_ == "acl" and child.tag_ == "VBN":
+                # "figures compiled by X", "a study carried out by X": the participle's agent
+                for agent in (c for c in child.children if c.dep_ == "agent"):
+                    for pobj in agent.children:
+                        key = ctx.entity_of(pobj)
+                        if key and ctx.kind[key] in kinds:
+                            return key
         return None
 
 
@@ -154,7 +162,7 @@ _SPEECH_NOUNS = {"attack", "call", "claim", "statement", "speech", "warning", "a
                  "criticism", "comment", "comments", "remark", "remarks", "pledge", "promise",
                  "case", "announcement", "accusation", "threat", "demand", "apology"}
 _LIGHT_VERBS = {"launch", "make", "issue", "deliver", "mount", "give", "renew", "repeat", "step"}
-_MAY_REPORT = _LIGHT_VERBS | lex.SPEECH_VERBS
+_MAY_REPORT = _LIGHT_VERBS | lex.SPEECH_VERBS | {"find"}
 
 
 def _is_reporting(tok: Token) -> bool:
@@ -162,6 +170,10 @@ def _is_reporting(tok: Token) -> bool:
     if tok.pos_ == "VERB" and tok.lemma_ in _LIGHT_VERBS:
         # "launched an attack on", "made the comments", "issued a warning"
         return any(c.dep_ == "dobj" and c.lemma_ in _SPEECH_NOUNS for c in tok.children)
+    if tok.pos_ == "VERB" and tok.lemma_ == "find":
+        # "the study found that ...", "the commission found the usual approach was ...": a
+        # finding published (who may publish one: find_statements); not "found the keys"
+        return any(c.dep_ == "ccomp" for c in tok.children)
     if tok.pos_ not in {"VERB"} or tok.lemma_ not in lex.SPEECH_VERBS:
         return False
     if tok.lemma_ in lex.SPEECH_VERBS_WEAK:
@@ -244,6 +256,9 @@ def find_statements(ctx: Context, coref: Coref,
                 continue  # "X said the Tories would announce ...": reported, not reporting
             speakers.rule = None
             key = speakers.of(subj)
+            if verb == "find" and key is not None and speakers.rule != "document" \
+                    and ctx.kind[key] != "Organization":
+                continue  # a person who "found that" discovered it; a body published it
             if key is None:
                 # "Mr A and Mr B ruled ... They said" / "the judges said": each of the group
                 for member in coref.group(subj) if verb in _PLAIN_SPEECH else []:
