@@ -235,6 +235,25 @@ def test_extract_roles_through_a_verb_not_taken_or_left(text: str) -> None:
     assert roles(run(text)) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Labour MPs Ann Cole and Tom Reid voted against the plan.",
+         {("Ann Cole", "mp", "Labour Party"), ("Tom Reid", "mp", "Labour Party")}),
+        ("Three Tory councillors, Amir Khan, Tom Reid and Sara Noor, denied fraud.",
+         {(n, "councillor", "Conservative Party") for n in ("Amir Khan", "Tom Reid",
+                                                           "Sara Noor")}),
+        ("Shadow ministers Ann Cole and Tom Reid wrote to the paper.",
+         {("Ann Cole", "shadow minister", None), ("Tom Reid", "shadow minister", None)}),
+        ("The row between ministers and Ann Cole grew.", set()),  # no list after the title
+        ("Princes Edward and Harald arrived late.", set()),  # part of their names
+    ],
+)
+def test_extract_roles_plural_title_before_a_list_of_names(
+        text: str, expected: set[tuple[str, str, str | None]]) -> None:
+    assert roles(run(text)) == expected
+
+
 # ---------------------------------------------------------------- statements
 @pytest.mark.parametrize(
     ("text", "speaker"),
