@@ -7,7 +7,7 @@ machine only ever grows with others' load) are shown beside it. A breakdown show
 build's time beyond parsing goes, each stage the fastest of as many runs.
 
 usage: python benchmarks/bench_extract.py [--corpus ../shared/corpus/bbc-news.jsonl] [-n 60]
-                                          [--repeat 3] [--quick]
+                                          [--repeat 5] [--quick]
 Without --corpus the articles come from benchmarks/generate.py (seeded).
 """
 
@@ -79,7 +79,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus")
     ap.add_argument("-n", type=int, default=60)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     if args.quick:
