@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -68,13 +68,31 @@ class _Reader:
     dominates); all graphs of a Dataset or store are read together, as their union.
     """
 
-    def __init__(self, graph: Dataset | Graph | ox.Store) -> None:
+    def __init__(self, graph: Dataset | Graph | ox.Store | Sequence[ox.Quad]) -> None:
         self.graph, self.spans = graph, {}  # type: tuple[Any, dict[str, dict[str, Any]]]
         self._index: dict[str, dict[str, list[str]]] = {}
         self._first: dict[str, dict[str, str]] = {}
         self._selectors: list[tuple[str, dict[str, str]]] = []
+        self._by_predicate: dict[str, list[ox.Quad]] | None = None
+        self._links: dict[str, dict[str, list[ox.Quad]]] = {}
+        if isinstance(graph, Sequence):  # quads as kg build has them: no store to fill first
+            self._by_predicate = defaultdict(list)
+            for q in graph:
+                self._by_predicate[q.predicate.value].append(q)
 
     def _pairs(self, p: str, o: str | None = None) -> Any:
+        if self._by_predicate is not None:
+            found = self._by_predicate.get(p, [])
+            if o is not None:
+                links = self._links.get(p)
+                if links is None:  # the quads of ``p`` by IRI object, made on first use
+                    links = self._links[p] = defaultdict(list)
+                    for q in found:
+                        if type(target := q.object) is ox.NamedNode:
+                            links[target.value].append(q)
+                found = links.get(o, [])
+            return ((getattr(q.subject, "value", ""), getattr(q.object, "value", ""))
+                    for q in found)
         if isinstance(self.graph, ox.Store):
             obj = None if o is None else ox.NamedNode(o)
             return ((getattr(q.subject, "value", ""), getattr(q.object, "value", "")) for q in
@@ -166,7 +184,7 @@ def _web_link(url: str | None) -> str:
     return url if url and url.lower().startswith(("http://", "https://")) else ""
 
 
-def to_networkx(graph: Dataset | Graph | ox.Store) -> nx.MultiDiGraph:
+def to_networkx(graph: Dataset | Graph | ox.Store | Sequence[ox.Quad]) -> nx.MultiDiGraph:
     """Return the entities and facts of ``graph`` (all its named graphs together) as networkx.
 
     Nodes are entity IRIs (attributes ``kind``, ``label``, ``aliases``, ``iri``, ``mentions``,
@@ -185,7 +203,7 @@ def to_networkx(graph: Dataset | Graph | ox.Store) -> nx.MultiDiGraph:
         return _read_networkx(graph)
 
 
-def _read_networkx(graph: Dataset | Graph | ox.Store) -> nx.MultiDiGraph:
+def _read_networkx(graph: Dataset | Graph | ox.Store | Sequence[ox.Quad]) -> nx.MultiDiGraph:
     g = _Reader(graph)
     kind_of: dict[str, str] = {}
     for cls, kind in reversed(_CLASS_KIND):

@@ -135,8 +135,9 @@ def build(paths: Iterable[str | Path], out: str | Path, *, format: str = "trig",
     # TriG and N-Quads stream article by article; the union formats need every graph first
     writer = GraphWriter(target, format=format) if format in {"trig", "nquads"} else None
     combined = new_dataset() if writer is None else None
-    # the page is drawn from the quads themselves (an rdflib copy cost 20% of a build)
-    page = ox.Store() if html and writer is not None else None
+    # the page is drawn from the quads themselves (an rdflib copy cost 20% of a build, a
+    # pyoxigraph Store to read them from a third of the page)
+    page: list[ox.Quad] | None = [] if html and writer is not None else None
     try:
         for article, quads in extracted(articles, on_error=collect, one_by_one=False,
                                         workers=workers, cluster=cluster, progress=progress):

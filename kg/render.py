@@ -45,6 +45,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -343,12 +344,13 @@ def _legend(nx_graph: nx.MultiDiGraph) -> str:
     return "\n".join(legend)
 
 
-def to_html(graph: Dataset | Graph | ox.Store, *, title: str | None = None,
+def to_html(graph: Dataset | Graph | ox.Store | Sequence[ox.Quad], *, title: str | None = None,
             focus: str | None = None, depth: int = 2) -> str:
     """Return the page for ``graph`` as a string (``show`` puts it in a notebook).
 
     Args:
-        graph: a Dataset (all named graphs are drawn together), a Graph or a pyoxigraph Store.
+        graph: a Dataset (all named graphs are drawn together), a Graph, a pyoxigraph Store,
+            or the pyoxigraph quads of article graphs (as ``kg.quads.to_quads`` makes them).
         title: the page heading; defaults to "newskg" and the focus.
         focus: keep only the entity with this name, alias (any case) or IRI and its neighbours.
         depth: how many hops around ``focus`` to keep.
@@ -382,12 +384,13 @@ def _page(nx_graph: nx.MultiDiGraph, *, title: str | None = None, focus: str | N
         page_css=_asset("kg", "page.css"), page_js=page_js, data=blob)
 
 
-def render_html(graph: Dataset | Graph | ox.Store, path: str | Path, *, title: str | None = None,
-                focus: str | None = None, depth: int = 2) -> Path:
+def render_html(graph: Dataset | Graph | ox.Store | Sequence[ox.Quad], path: str | Path, *,
+                title: str | None = None, focus: str | None = None, depth: int = 2) -> Path:
     """Write the page for ``graph`` to ``path`` (one offline HTML file) and return the path.
 
     Args:
-        graph: a Dataset (all named graphs are drawn together), a Graph or a pyoxigraph Store.
+        graph: a Dataset (all named graphs are drawn together), a Graph, a pyoxigraph Store,
+            or the pyoxigraph quads of article graphs (as ``kg.quads.to_quads`` makes them).
         path: where to write the page, e.g. ``out/graph.html``.
         title: the page heading; defaults to "newskg" and the focus.
         focus: keep only the entity with this name, alias (any case) or IRI and its neighbours.

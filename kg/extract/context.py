@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -42,6 +43,12 @@ class Context:
         self.text = self.article.text  # == doc.text, which spaCy rebuilds on every access
         self.in_quote = _quoted_chars(self.text)
         self.sents = list(self.doc.sents)
+        # each token's lower case, lemma and dependency, read once: rules scan these for the
+        # rare words they start from and make spaCy token objects only there
+        tokens = list(self.doc)
+        self.lower = [t.lower_ for t in tokens]
+        self.lemma = [t.lemma_ for t in tokens]
+        self.dep = [t.dep_ for t in tokens]
 
     # ------------------------------------------------------------ entities
     def entity_of(self, tok: Token) -> str | None:
@@ -89,26 +96,30 @@ class Context:
 
 def _quoted_chars(text: str) -> list[bool]:
     """For each character, whether it stands inside a quotation (paragraphs reset it)."""
-    inside = [False] * len(text)
+    inside: list[bool] = []
     state = False
-    for i, ch in enumerate(text):
+    done = 0
+    for found in _QUOTE_MARKS.finditer(text):  # the characters between marks keep the state
+        i = found.start()
+        inside.extend([state] * (i - done))
+        ch = text[i]
         if ch == "\n":
             state = False
         elif ch in "“«":
             state = True
         elif ch in "”»":
-            inside[i] = True
             state = False
-            continue
-        elif ch == '"':
+        else:
             # a straight quote opens after space or start, closes otherwise
             prev = text[i - 1] if i else " "
             state = prev.isspace() or prev in "([—-–:" if not state else False
-            if not state:
-                inside[i] = True
-                continue
-        inside[i] = state
+        inside.append(ch != "\n")  # a quotation mark belongs to its quotation
+        done = i + 1
+    inside.extend([state] * (len(text) - done))
     return inside
+
+
+_QUOTE_MARKS = re.compile('[\n“«”»"]')
 
 
 def starts_with_quote(sent: SpacySpan) -> bool:

@@ -30,6 +30,20 @@ _NOT_NAMES = _MONTHS | {"god", "internet", "web", "christmas", "easter", "the", 
                         "qc", "mp", "mep", "if", "but", "and", "or", "when", "while"}
 
 
+class _Words:
+    """Each token's text and lower case, read once per document: the rules below look for
+    rare words (titles, honorifics, organisation heads) and make spaCy token objects only
+    where one stands, instead of one per token per rule."""
+
+    def __init__(self, doc: Doc) -> None:
+        tokens = list(doc)
+        self.text = [t.text for t in tokens]
+        self.lower = [t.lower_ for t in tokens]
+
+    def where(self, vocabulary: set[str] | frozenset[str]) -> list[int]:
+        """Indices of the tokens whose lower case is in ``vocabulary``, in order."""
+        return [i for i, w in enumerate(self.lower) if w in vocabulary]
+
 
 def _clean(tokens: Span) -> tuple[int, int]:
     """Token bounds of ``tokens`` without determiners, possessives and punctuation."""
@@ -78,9 +92,8 @@ def _strip_person_titles(doc: Doc, start: int, end: int) -> int:
     return start
 
 
-def _lexicon_mentions(doc: Doc) -> Iterable[Mention]:
+def _lexicon_mentions(doc: Doc, texts: list[str]) -> Iterable[Mention]:
     """Widely used party and institution names ("Tories", "the Commons", "Lib Dems")."""
-    texts = [t.text for t in doc]
     lows = [t.lower().replace(".", "") for t in texts]
     n = len(texts)
     i = 0
@@ -255,11 +268,12 @@ def _name_word(tok: Token) -> bool:
             and tok.lower_ not in lex.TITLE_HEADS)
 
 
-def _pattern_orgs(doc: Doc) -> Iterable[Mention]:
+def _pattern_orgs(doc: Doc, words: _Words) -> Iterable[Mention]:
     """Capitalised names headed by Committee, Court, Ministry, ... that the model missed."""
     n = len(doc)
-    for h, head in enumerate(doc):
-        if head.lower_ not in lex.ORG_HEADS or not head.text[:1].isupper():
+    for h in words.where(lex.ORG_HEADS):
+        head = doc[h]
+        if not head.text[:1].isupper():
             continue
         sent_start = head.sent.start
         start = h
@@ -298,9 +312,9 @@ def _pattern_orgs(doc: Doc) -> Iterable[Mention]:
         if end - start >= 2 or doc[h].lower_ in {"parliament", "cabinet", "congress", "senate"}:
             yield Mention(start, end, "Organization", doc[start:end].text, votes=2.0)
     # "the Civil and Public Workers union": a lower-case head after a capitalised name
-    for h, head in enumerate(doc):
-        if head.lower_ not in {"union", "party", "council", "association"} or h == 0 \
-                or head.text[:1].isupper() or not _name_word(doc[h - 1]):
+    for h in words.where({"union", "party", "council", "association"}):
+        head = doc[h]
+        if h == 0 or head.text[:1].isupper() or not _name_word(doc[h - 1]):
             continue
         start = h - 1
         while start - 1 >= head.sent.start and (_name_word(doc[start - 1]) or doc[
@@ -311,14 +325,15 @@ def _pattern_orgs(doc: Doc) -> Iterable[Mention]:
 
 _ROYAL = {"prince", "princess", "king", "queen", "duke", "duchess", "earl", "countess"}
 _HONOR = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame"}
+_HONORIFICS = _HONOR | _ROYAL
 
 
-def _listed_peers(doc: Doc) -> Iterable[Mention]:
+def _listed_peers(doc: Doc, words: _Words) -> Iterable[Mention]:
     """"Lords Ashby, Kerr and Vane": each name of the list is a peer (a person)."""
     n = len(doc)
-    for i, tok in enumerate(doc[:-3]):
-        if tok.text not in {"Lords", "Ladies"} or not _peer_name(doc[i + 1]) \
-                or doc[i + 2].lower_ not in {",", "and"}:
+    for i in words.where({"lords", "ladies"}):
+        if i >= n - 3 or words.text[i] not in {"Lords", "Ladies"} or not _peer_name(doc[i + 1]) \
+                or words.lower[i + 2] not in {",", "and"}:
             continue
         j = i + 1
         names = []
@@ -342,13 +357,13 @@ def _peer_name(tok: Token) -> bool:
         and tok.lower_ not in _NOT_NAMES
 
 
-def _honorific_people(doc: Doc) -> Iterable[Mention]:
+def _honorific_people(doc: Doc, words: _Words) -> Iterable[Mention]:
     """"Mr Okoro", "Lord Wren of Hale", "Prince Edward": always people."""
-    yield from _listed_peers(doc)
+    yield from _listed_peers(doc, words)
     n = len(doc)
-    for i, tok in enumerate(doc):
-        low = tok.lower_.rstrip(".")
-        if low not in _HONOR | _ROYAL or not tok.text[:1].isupper():
+    for i, low in enumerate(words.lower):
+        low = low.rstrip(".")
+        if low not in _HONORIFICS or not words.text[i][:1].isupper():
             continue
         j = i + 1
         if j < n and (doc[j].lower_ in lex.TITLE_HEADS or doc[j].lower_ in lex.TITLE_MODIFIERS):
@@ -373,12 +388,12 @@ def _honorific_people(doc: Doc) -> Iterable[Mention]:
         yield Mention(i, j, "Person", doc[i:j].text, votes=3.0 if low in _HONOR else 2.0)
 
 
-def _title_people(doc: Doc) -> Iterable[Mention]:
+def _title_people(doc: Doc, words: _Words) -> Iterable[Mention]:
     """Two capitalised words right after a title ("spokesman John Smith") are a person."""
     n = len(doc)
-    for i, tok in enumerate(doc[:-2]):
-        if tok.lower_ not in lex.TITLE_HEADS:
-            continue
+    for i in words.where(lex.TITLE_HEADS):
+        if i >= n - 2:
+            break
         j = i + 1
         while j < n and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() \
                 and doc[j].is_alpha and doc[j].lower_ not in lex.TITLE_HEADS and j - i <= 3:
@@ -391,25 +406,28 @@ def _title_people(doc: Doc) -> Iterable[Mention]:
         yield Mention(i + 1, j, "Person", doc[i + 1 : j].text, votes=1.5)
 
 
-def _bare_surnames(doc: Doc, chosen: list[Mention], taken: list[bool]) -> Iterable[Mention]:
+def _bare_surnames(doc: Doc, words: _Words, chosen: list[Mention],
+                   taken: list[bool]) -> Iterable[Mention]:
     """A surname on its own ("Okafor smiled") that the model left untagged."""
     surnames = {doc[m.end - 1].text for m in chosen
                 if m.kind == "Person" and m.end - m.start >= 2 and doc[m.end - 1].is_alpha}
-    for tok in doc:
-        if tok.text in surnames and not taken[tok.i] and tok.pos_ == "PROPN":
+    for i in words.where({w.lower() for w in surnames}):
+        tok = doc[i]
+        if tok.text in surnames and not taken[i] and tok.pos_ == "PROPN":
             taken[tok.i] = True
             yield Mention(tok.i, tok.i + 1, "Person", tok.text, votes=1.0)
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
     """Every entity mention in ``doc``, non-overlapping except for nested organisations."""
+    words = _Words(doc)
     ner = list(_ner_mentions(doc))
     candidates = (
-        [(m, 0) for m in _lexicon_mentions(doc)]
-        + [(m, 1) for m in _honorific_people(doc)]
-        + [(m, 2) for m in _title_people(doc)]
+        [(m, 0) for m in _lexicon_mentions(doc, words.text)]
+        + [(m, 1) for m in _honorific_people(doc, words)]
+        + [(m, 2) for m in _title_people(doc, words)]
         + [(m, 3) for m in ner]
-        + [(m, 4) for m in _pattern_orgs(doc)]
+        + [(m, 4) for m in _pattern_orgs(doc, words)]
     )
     # the longest candidate wins an overlap; ties go to the more trusted source
     candidates.sort(key=lambda c: (-(c[0].end - c[0].start), c[1], c[0].start))
@@ -428,7 +446,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
         for k in range(m.start, m.end):
             taken[k] = True
         chosen.append(m)
-    chosen.extend(_bare_surnames(doc, chosen, taken))
+    chosen.extend(_bare_surnames(doc, words, chosen, taken))
     for m in chosen:
         m.place_votes = _place_context(doc, m)
     places = [m for m in chosen if m.kind == "Location"]

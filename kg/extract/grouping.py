@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -45,18 +46,30 @@ class Cluster:
 _SHORT_TAILS = {"region", "province", "prefecture"}
 
 
-def _words(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
     text = text.replace("’", "'")
     text = re.sub(r"'s$", "", text)
-    return [w for w in re.split(r"[^\w'-]+", text) if w]
+    return tuple(w for w in re.split(r"[^\w'-]+", text) if w)
 
 
-def _core(m: Mention) -> list[str]:
-    """The name words without a leading plain honorific ("Mr Okafor" -> ["Okafor"])."""
-    words = _words(m.text)
+def _core(m: Mention) -> tuple[str, ...]:
+    """The name words without a leading plain honorific ("Mr Okafor" -> ("Okafor",))."""
+    return _core_of(m.text)
+
+
+@lru_cache(maxsize=8192)
+def _core_of(text: str) -> tuple[str, ...]:
+    words = _words(text)
     if len(words) > 1 and words[0].lower().rstrip(".") in {"mr", "mrs", "ms", "miss", "dr"}:
         words = words[1:]
     return words
+
+
+@lru_cache(maxsize=8192)
+def _low_core(text: str) -> tuple[str, ...]:
+    """``_core`` in lower case (compared for every pair of mentions while clustering)."""
+    return tuple(w.lower() for w in _core_of(text))
 
 
 def _looks_like_person(m: Mention) -> bool:
@@ -66,7 +79,7 @@ def _looks_like_person(m: Mention) -> bool:
         w[:1].isupper() and w.lower() not in lex.ORG_HEADS for w in words) and m.votes <= 1.0
 
 
-def _acronym(words: list[str]) -> str:
+def _acronym(words: tuple[str, ...]) -> str:
     return "".join(w[0] for w in words if w[:1].isupper())
 
 
@@ -108,14 +121,14 @@ def cluster(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
     return clusters
 
 
-def _match_existing(m: Mention, core: list[str], clusters: list[Cluster]) -> Cluster | None:
-    low = [w.lower() for w in core]
+def _match_existing(m: Mention, core: tuple[str, ...], clusters: list[Cluster]) -> Cluster | None:
+    low = tuple(w.lower() for w in core)
     best: Cluster | None = None
     for c in clusters:
         for other in c.mentions:
             if other.nested != m.nested:
                 continue
-            ocore = [w.lower() for w in _core(other)]
+            ocore = _low_core(other.text)
             if len(ocore) <= len(low):
                 continue
             if (m.kind == "Organization" and core[0].isupper() and len(core[0]) >= 2
@@ -143,9 +156,9 @@ def _match_existing(m: Mention, core: list[str], clusters: list[Cluster]) -> Clu
     return None
 
 
-def _given_name_match(m: Mention, core: list[str], clusters: list[Cluster]) -> Cluster | None:
+def _given_name_match(m: Mention, core: tuple[str, ...], clusters: list[Cluster]) -> Cluster | None:
     """A given name alone ("Nigel") refers to the one full name it opens ("Nigel Hart")."""
-    low = [w.lower() for w in core]
+    low = tuple(w.lower() for w in core)
     if m.kind != "Person" or len(low) != 1 or m.votes > 1.0:
         return None
     found = {id(c): c for c in clusters for o in c.mentions

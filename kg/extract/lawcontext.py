@@ -50,10 +50,10 @@ def lawmaker_keys(ctx: Context, titles: dict[str, list[str]]) -> frozenset[str]:
 def has_legal_cue(ctx: Context, sent: SpacySpan, lawmakers: frozenset[str]) -> bool:
     """A word of law-making in the sentence ("bill", "MPs", "legislation", "court") or a
     law-making body named in it."""
-    for tok in sent:
-        if tok.lower_ in lex.LEGAL_CUES or tok.lemma_.lower() in lex.LEGAL_CUES:
+    for i in range(sent.start, sent.end):  # the word lists, no token objects
+        if ctx.lower[i] in lex.LEGAL_CUES or ctx.lemma[i].lower() in lex.LEGAL_CUES:
             return True
-        key = ctx.entity_of(tok)
+        key = ctx.nested.get(i) or ctx.tok_entity[i]
         if key is not None and key in lawmakers and ctx.kind[key] == "Organization":
             return True
     return False

@@ -55,11 +55,11 @@ _REFERRING = {"the", "this", "that", "a", "an", "his", "her", "its", "their", "o
 
 def _law_heads(ctx: Context) -> list[Token]:
     heads = []
-    for tok in ctx.doc:
-        low = tok.lower_
-        lemma = tok.lemma_.lower()
+    for i, low in enumerate(ctx.lower):
+        lemma = ctx.lemma[i].lower()
         if lemma not in lex.LAW_HEADS and low not in lex.LAW_HEADS:
             continue
+        tok = ctx.doc[i]  # a token object only at a candidate word
         if tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ == "compound":
             continue
         if is_money_bill(tok) or is_activity_noun(tok):
@@ -232,7 +232,10 @@ def find_laws(ctx: Context) -> list[LawMention]:
             out.append(LawMention(start, inner.i + 1, head.i, name))
     # "it is debated next week": "it" right after a law was named, as the object of an action;
     # "its second reading": "its" owning an action noun
-    for tok in ctx.doc:
+    for i, low in enumerate(ctx.lower):
+        if low not in {"it", "its"}:
+            continue
+        tok = ctx.doc[i]
         if tok.lower_ == "its" and tok.dep_ == "poss" and tok.head.lemma_ in lex.ACTION_NOUNS \
                 and tok.head.lemma_ not in {"use", "support", "call", "plan", "bid", "push"}:
             before = [m for m in out if m.head < tok.i and tok.i - m.head < 40]

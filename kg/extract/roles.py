@@ -11,6 +11,7 @@ from kg.extract.context import Context
 from kg.model import Role
 
 DETS = {"the", "a", "an"}
+_ROYAL = {"prince", "princess", "king", "queen", "duke", "duchess", "earl", "countess"}
 _LEAD_VERBS = {"lead": "leader", "chair": "chair", "head": "head", "run": "head"}
 
 
@@ -253,15 +254,73 @@ def _apposition_after(ctx: Context, person: str, start: int, end: int) -> Role |
                  start, max(k, of_end) - 1)
 
 
+def singular_title(word: str) -> str | None:
+    """The title a plural names ("councillors" -> "councillor", "MPs" -> "mp"), else None.
+
+    Examples:
+        >>> singular_title("secretaries"), singular_title("judges"), singular_title("judge")
+        ('secretary', 'judge', None)
+    """
+    word = word.lower()
+    if word.endswith("ies") and word[:-3] + "y" in lex.TITLE_HEADS:
+        return word[:-3] + "y"
+    if len(word) > 2 and word.endswith("s") and word[:-1] in lex.TITLE_HEADS:
+        return word[:-1]
+    return None
+
+
+def _listed(ctx: Context, start: int, stop: int) -> Role | None:
+    """A title in the plural before a list of names gives each of them the title:
+    "Labour councillors Ann Cole and Tom Reid", "two Tory ministers, Ann Cole and Tom Reid"."""
+    doc = ctx.doc
+    i = start - 1
+    while i >= stop:  # back over the names listed before this one, and their commas
+        key = ctx.tok_entity[i]
+        if doc[i].text == "," or doc[i].lower_ == "and":
+            i -= 1
+        elif key is not None and ctx.kind[key] == "Person":
+            i = ctx.mention_bounds(doc[i])[0] - 1
+        else:
+            break
+    if i < stop or (title := singular_title(doc[i].text)) is None or title in _ROYAL:
+        return None  # "princes William and Harry": part of their names, as "Prince William"
+    after = i + 2 if doc[i + 1].text == "," else i + 1
+    if ctx.tok_entity[after] is None or ctx.kind[ctx.tok_entity[after] or ""] != "Person":
+        return None  # the list starts right after the title: not "between ministers and X"
+    first, org = i, None
+    while first - 1 >= stop:  # "Labour", "Tory", "junior", "shadow" before it
+        key = ctx.entity_of(doc[first - 1])
+        if key is not None and ctx.kind[key] == "Organization":
+            org = org or key
+            first = ctx.mention_bounds(doc[first - 1])[0]
+        elif doc[first - 1].lower_ in lex.TITLE_MODIFIERS:
+            first -= 1
+        else:
+            break
+    words = _title_text(ctx, first, i)
+    person = ctx.tok_entity[start]
+    assert person is not None
+    title = f"{words} {title}".strip()
+    return Role(person=person, title=title, organization=org, former=title.startswith(
+        "former "), evidence=ctx.evidence(doc[start].sent, first, start, "plural-title-list",
+                                          0.75))
+
+
 def find_roles(ctx: Context) -> list[Role]:
     """All roles stated in the article."""
     doc = ctx.doc
     roles: list[Role] = []
     for start, end, person in _people(ctx):
         sent = doc[start].sent
-        # 1. title before the name: "Tory leader Simon Ash", "the region's ... boss Chen"
-        found = title_before(ctx, start, stop=sent.start)
-        if found:
+        # 1. title before the name: "Tory leader Simon Ash", "the region's ... boss Chen";
+        # a plural one before a list of names: "Labour councillors Ann Cole and Tom Reid"
+        listed = _listed(ctx, start, sent.start)
+        if listed is not None:
+            roles.append(listed)
+        found = None if listed is not None else title_before(ctx, start, stop=sent.start)
+        if listed is not None:
+            pass
+        elif found:
             first, org = found
             role = role_of(ctx, person, first, start, org, doc[start], "title-before-name", 0.9,
                          first, end - 1)

@@ -8,6 +8,8 @@ belongs to the same speaker (news leaves multi-paragraph quotes open).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
@@ -22,7 +24,13 @@ _SPEAKER_KINDS = ("Person", "Organization")
 _PLAIN_SPEECH = {"say", "tell", "add", "insist", "argue", "claim", "warn", "deny", "state",
                  "write", "conclude"}
 _DOCUMENTS = {"report", "statement", "letter", "article", "book", "paper", "research", "study",
-              "survey", "findings", "review", "submission", "manifesto", "memo", "blog"}
+              "survey", "findings", "review", "submission", "manifesto", "memo", "blog",
+              "figures", "analysis", "poll", "inquiry", "investigation"}
+
+
+#: Prepositions whose gerund takes the clause's subject as its own ("after saying", "by
+#: arguing"); not "without" (not said), nor "for" ("praised for saying": the praise's object).
+_GERUND_PREPS = {"after", "by", "before", "while", "when", "in", "despite"}
 
 
 def _subject(verb: Token) -> Token | None:
@@ -43,6 +51,10 @@ def _subject(verb: Token) -> Token | None:
                         return pobj
         if tok.dep_ in {"conj", "xcomp", "advcl"} and tok.head is not tok:
             tok = tok.head
+            continue
+        if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ in _GERUND_PREPS \
+                and tok.head.head is not tok.head:
+            tok = tok.head.head  # "X quit after suggesting ...": the subject of "quit"
             continue
         if tok.dep_ == "relcl":
             return tok.head
@@ -74,7 +86,7 @@ class _Speakers:
             return self.coref.pronoun(tok, prefer=self.last)
         if low in {"it", "they"}:
             return self.coref.organisation(tok)
-        if low in {"who", "that"} and tok.head.dep_ == "relcl":
+        if low in {"who", "which", "that"} and tok.head.dep_ == "relcl":
             return self.of(tok.head.head)
         named = self._apposed_person(tok)
         if named is not None:  # "the party's health spokeswoman, Ann Cole, said"
@@ -121,6 +133,13 @@ class _Speakers:
                     key = ctx.entity_of(pobj)
                     if key and ctx.kind[key] in kinds:
                         return key
+            if people and child.dep_ == "acl" and child.tag_ == "VBN":
+                # "figures compiled by X", "a study carried out by X": the participle's agent
+                for agent in (c for c in child.children if c.dep_ == "agent"):
+                    for pobj in agent.children:
+                        key = ctx.entity_of(pobj)
+                        if key and ctx.kind[key] in kinds:
+                            return key
         return None
 
 
@@ -143,12 +162,18 @@ _SPEECH_NOUNS = {"attack", "call", "claim", "statement", "speech", "warning", "a
                  "criticism", "comment", "comments", "remark", "remarks", "pledge", "promise",
                  "case", "announcement", "accusation", "threat", "demand", "apology"}
 _LIGHT_VERBS = {"launch", "make", "issue", "deliver", "mount", "give", "renew", "repeat", "step"}
+_MAY_REPORT = _LIGHT_VERBS | lex.SPEECH_VERBS | {"find"}
 
 
 def _is_reporting(tok: Token) -> bool:
+    """A verb that reports speech (its lemma is always in ``_MAY_REPORT``)."""
     if tok.pos_ == "VERB" and tok.lemma_ in _LIGHT_VERBS:
         # "launched an attack on", "made the comments", "issued a warning"
         return any(c.dep_ == "dobj" and c.lemma_ in _SPEECH_NOUNS for c in tok.children)
+    if tok.pos_ == "VERB" and tok.lemma_ == "find":
+        # "the study found that ...", "the commission found the usual approach was ...": a
+        # finding published (who may publish one: find_statements); not "found the keys"
+        return any(c.dep_ == "ccomp" for c in tok.children)
     if tok.pos_ not in {"VERB"} or tok.lemma_ not in lex.SPEECH_VERBS:
         return False
     if tok.lemma_ in lex.SPEECH_VERBS_WEAK:
@@ -189,6 +214,19 @@ def _ends_in_open_quote(ctx: Context, sent: SpacySpan) -> bool:
     return ctx.in_quote[last] and text[last] not in "\"”»"
 
 
+def _one_per_quotation(ctx: Context, found: dict[str, Statement], out: list[Statement],
+                       first: SpacySpan, sent: SpacySpan) -> dict[str, Statement]:
+    """Statements of a sentence that closes a quotation opened in an earlier one ("The plan
+    is sound. It will help," she said.): one quotation is one statement, so a speaker already
+    credited since its first sentence is not credited again, and a new one's sentence spans
+    the quotation from its first sentence."""
+    start = ctx.sentence(first).start
+    credited = {st.speaker for st in out if st.evidence.sentence.start >= start}
+    passage = ctx.span(start, ctx.sentence(sent).end)
+    return {key: replace(st, evidence=replace(st.evidence, sentence=passage))
+            for key, st in found.items() if key not in credited}
+
+
 def find_statements(ctx: Context, coref: Coref,
                     times: dict[int, TimeRef] | None = None) -> list[Statement]:
     """All statements of the article, one per sentence and speaker."""
@@ -197,9 +235,13 @@ def find_statements(ctx: Context, coref: Coref,
     out: list[Statement] = []
     prev_attributed: tuple[str, str] | None = None
     prev_open = False
-    for sent in ctx.sents:
+    opened = 0  # the sentence where the quotation still open at its end began
+    for n, sent in enumerate(ctx.sents):
         found: dict[str, Statement] = {}
-        for tok in sent:
+        for i in range(sent.start, sent.end):
+            if ctx.lemma[i] not in _MAY_REPORT and ctx.lower[i] != "according":
+                continue  # the test below on the words alone, without a token object
+            tok = ctx.doc[i]
             verb: str | None = None
             subj: Token | None = None
             if _is_reporting(tok) and not ctx.is_quoted(tok):
@@ -214,6 +256,9 @@ def find_statements(ctx: Context, coref: Coref,
                 continue  # "X said the Tories would announce ...": reported, not reporting
             speakers.rule = None
             key = speakers.of(subj)
+            if verb == "find" and key is not None and speakers.rule != "document" \
+                    and ctx.kind[key] != "Organization":
+                continue  # a person who "found that" discovered it; a body published it
             if key is None:
                 # "Mr A and Mr B ruled ... They said" / "the judges said": each of the group
                 for member in coref.group(subj) if verb in _PLAIN_SPEECH else []:
@@ -245,6 +290,8 @@ def find_statements(ctx: Context, coref: Coref,
                 when=times.get(sent.start),
                 evidence=ctx.evidence(sent, a, b, rule, 0.9 if rule == "reporting-verb" else 0.75),
             )
+        if found and prev_open:
+            found = _one_per_quotation(ctx, found, out, ctx.sents[opened], sent)
         if found:
             out.extend(found.values())
             first = next(iter(found.values()))
@@ -260,5 +307,7 @@ def find_statements(ctx: Context, coref: Coref,
             prev_attributed = None
         else:
             prev_attributed = None
+        if not prev_open:
+            opened = n
         prev_open = _ends_in_open_quote(ctx, sent)
     return out

@@ -33,10 +33,10 @@ def tenure_roles(ctx: Context, coref: Coref) -> list[Role]:
     """
     doc = ctx.doc
     out: list[Role] = []
-    for tok in doc:
-        if tok.lower_ == "as" and tok.dep_ == "prep":
-            found = _after_as(ctx, tok, coref)
-        elif tok.dep_ == "attr" and tok.head.lemma_ == "be" and tok.pos_ == "NOUN":
+    for i, dep in enumerate(ctx.dep):
+        if dep == "prep" and ctx.lower[i] == "as":
+            found = _after_as(ctx, doc[i], coref)
+        elif dep == "attr" and (tok := doc[i]).head.lemma_ == "be" and tok.pos_ == "NOUN":
             found = _copular(ctx, tok, coref)
         else:
             continue
