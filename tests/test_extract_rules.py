@@ -575,3 +575,132 @@ def test_extract_dates_resolve(text: str, expected: tuple[str, str] | None) -> N
 def test_extract_dates_without_article_date_none() -> None:
     art = run("The Senate rejected the Clean Water Bill on Tuesday.", date=None)
     assert all(a.when is None for a in art.actions)
+
+
+# ---------------------------------------------------------------- legislative actions: precision
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Engineers agreed to use the Transfer Protocol for the new network.",
+        "So-called colour codes are used to mark the cables.",
+        "MPs debated household energy bills.",
+        "Ministers debated the £40m bill for the new bridge.",
+        "The striker's three-match ban comes into force on Saturday.",
+        "The British Dental Society backs the Fluoride Bill.",
+        "Mr Okafor does not intend to use the emergency powers.",
+        "Should the Senate approve the Harbour Bill?",
+        "The Harbour Act, which permits private moorings, is old.",
+        "The Harbour Bill has ignited a fierce debate among anglers.",
+        "The deal brings the Trade Act in line with Canadian rules.",
+        "The Hospital Trust criticised the regulation of private clinics.",
+        "Cost-cutting measures are being brought in at the factory.",
+        "The coach said the new rules would be introduced next season.",
+        "The company is adopting costly structural reforms.",
+        "The panel said sound judgement brought to bear on the case was missing.",
+        "Ann Okafor spoke on Monday. Ms Okafor proposed control orders for suspects.",
+        "Campaigners oppose the use of emergency security laws.",
+        "Support for a ban on fox hunting has fallen, a survey says.",
+        "I hope the government will act now and scrap the Harbour Act.",
+        "Lord Kane said it was a good day and urged his friends to back the Harbour Bill.",
+    ],
+)
+def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
+    assert actions(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MPs backed the Fluoride Bill.", (None, "pass", "Fluoride Bill")),
+        ("The Greens backed the Fluoride Bill.", ("Green Party", "other", "Fluoride Bill")),
+        ("The government refused to back the Fishing Bill.", (None, "reject", "Fishing Bill")),
+        ("A group of peers has unveiled a draft bill proposing an elected chamber.",
+         (None, "propose", "draft bill")),
+        ("The Senate has been debating four anti-fraud bills.",
+         ("Senate", "debate", "anti-fraud bills")),
+        ("The draft Fishing Treaty stalled when Norway rejected its adoption.",
+         ("Norway", "reject", "Fishing Treaty")),
+        ("Peers blocked the passage of the Harbour Bill.", (None, "block", "Harbour Bill")),
+        ("Senators rejected plans to ratify the Fishing Treaty.",
+         (None, "reject", "Fishing Treaty")),
+        ("Its refusal to sign the Fishing Treaty angered its neighbours.",
+         (None, "reject", "Fishing Treaty")),
+        ("The Supreme Court ruled by a majority of five to two that the Housing Act was lawful.",
+         ("Supreme Court", "rule", "Housing Act")),
+        ("The Senate passed the Harbour Bill. Governors must follow strict rules on harbours. "
+         "The law was repealed in May.", (None, "repeal", "Harbour Bill")),
+        ("Home Secretary Ann Okafor spoke on Monday. Ms Okafor proposed control orders for "
+         "suspects.", ("Ann Okafor", "propose", "control orders")),
+        ("The government's parking rules discriminated against drivers, the Law Lords have "
+         "ruled.", ("Law Lords", "rule", "parking rules")),
+        ("He said the signing of the Rome Treaty, under Jane Okafor's government, was a mistake.",
+         ("Jane Okafor", "enact", "Rome Treaty")),
+        ("The cuts were part of austerity measures introduced by parliament.",
+         (None, "introduce", "austerity measures")),
+        ("The Greens used new privacy laws against rivals.",
+         ("Green Party", "other", "privacy laws")),
+        ("The Police Federation made its call for stronger dispersal powers in a report to MPs.",
+         ("Police Federation", "propose", "dispersal powers")),
+        ("The Greens announced their support for the Harbour Bill on Monday.",
+         ("Green Party", "other", "Harbour Bill")),
+        ("The passage of the Harbour Bill by the Senate was swift.",
+         ("Senate", "pass", "Harbour Bill")),
+        ("Tory MPs will move an amendment to the Harbour Bill next week.",
+         ("Conservative Party", "propose", "amendment to the Harbour Bill")),
+    ],
+)
+def test_extract_actions_read_in_context(text: str,
+                                         expected: tuple[str | None, str, str | None]) -> None:
+    assert expected in actions(text)
+
+
+# ---------------------------------------------------------------- legislative actions: recall
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("New rules on dog licences are coming into force.",
+         (None, "enter-into-force", "rules on dog licences")),
+        ("In a blow to the government's security measures, the High Court ruled against "
+         "ministers.", ("High Court", "rule", "security measures")),
+        ("Lawmakers said a \"total ban\" on fireworks in parks would be introduced by the "
+         "summer of 2027.", (None, "enter-into-force", "ban on fireworks in parks")),
+        ("The Clean Rivers Act takes effect in May. Similar measures are being brought in "
+         "across Wales.", (None, "enter-into-force", "Similar measures")),
+        ("The legislation will be introduced as part of the Public Health Bill.",
+         (None, "introduce", "Public Health Bill")),
+        ("The Welsh Assembly will debate the Harbour Bill. The bill will be considered by the "
+         "assembly in May.", ("Welsh Assembly", "debate", "Harbour Bill")),
+        ("The Harbour Bill received Royal Assent on Thursday.",
+         (None, "enact", "Harbour Bill")),
+        ("The Harbour Bill was voted through by MPs.", (None, "pass", "Harbour Bill")),
+        ("The Harbour Bill was voted down by peers.", (None, "reject", "Harbour Bill")),
+        ("The Harbour Bill cleared the Commons on Monday.",
+         ("House of Commons", "pass", "Harbour Bill")),
+        ("The new Harbour Act, due to come into force next month, was criticised.",
+         (None, "enter-into-force", "Harbour Act")),
+        ("The Harbour Act is expected to take effect in May.",
+         (None, "enter-into-force", "Harbour Act")),
+        ("The Harbour Act is expected to be phased in next year.",
+         (None, "enter-into-force", "Harbour Act")),
+        ("The Harbour Act was a law established by Mr Okafor.",
+         ("Okafor", "enact", "Harbour Act")),
+    ],
+)
+def test_extract_actions_recall_forms(text: str,
+                                      expected: tuple[str | None, str, str | None]) -> None:
+    assert expected in actions(text)
+
+
+def test_extract_actions_amendment_to_the_bill_is_a_law_of_its_own() -> None:
+    found = actions("MPs debated the Harbour Bill on Monday. An amendment to the bill has been "
+                    "tabled by Mr Okafor. Peers will vote on it next week.")
+    assert ("Okafor", "propose", "amendment to the Harbour Bill") in found
+    assert (None, "vote", "amendment to the Harbour Bill") in found
+    assert all(a != "amend" for _, a, _ in found)  # tabling it does not amend the bill yet
+
+
+def test_extract_actions_date_is_the_one_of_the_action() -> None:
+    art = run("The Harbour Bill, first published in 2019, was passed by the Senate on Tuesday.")
+    passed = [a for a in art.actions if a.action == "pass"]
+    assert passed and passed[0].when is not None
+    assert passed[0].when.begin == dt.date(2021, 3, 9)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kg.model import Span, TimeRef
 
@@ -124,3 +124,31 @@ def find_times(doc: Doc, today: dt.date | None) -> dict[int, TimeRef]:
         span = Span(ent.start_char, ent.end_char, ent.text)
         out[start] = TimeRef(span=span, begin=days[0], end=days[1])
     return out
+
+
+def times_by_token(doc: Doc, today: dt.date | None) -> dict[int, TimeRef]:
+    """Every resolvable time expression of the text, keyed by its syntactic root token."""
+    if today is None:
+        return {}
+    out: dict[int, TimeRef] = {}
+    for ent in doc.ents:
+        if ent.label_ not in {"DATE", "TIME"}:
+            continue
+        days = resolve_date(ent.text, today)
+        if days is not None:
+            span = Span(ent.start_char, ent.end_char, ent.text)
+            out[ent.root.i] = TimeRef(span=span, begin=days[0], end=days[1])
+    return out
+
+
+def time_of(word: Token, times: dict[int, TimeRef]) -> TimeRef | None:
+    """The time expression that modifies ``word`` ("passed on Tuesday"), directly or through
+    a preposition, if there is one."""
+    for child in word.children:
+        if child.i in times:
+            return times[child.i]
+        if child.dep_ == "prep":
+            for pobj in child.children:
+                if pobj.i in times:
+                    return times[pobj.i]
+    return None

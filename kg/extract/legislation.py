@@ -1,224 +1,39 @@
-"""Laws and what is done to them: bills, acts, treaties, rulings and the actions on them."""
+"""What is done to laws: the action, who acts and when, for each law found by kg.extract.laws."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from spacy.tokens import Token
 
 from kg.extract import lexicon as lex
 from kg.extract.context import Context
 from kg.extract.coref import Coref
-from kg.model import Entity, LegislativeAction, Span, TimeRef
+from kg.extract.dates import time_of, times_by_token
+from kg.extract.lawcontext import intended, judge, lawmaker_keys
+from kg.extract.laws import LawMention, find_laws, law_entities
+from kg.model import LegislativeAction, TimeRef
 
-_CAP_HEADS = {"bill", "act", "treaty", "convention", "directive", "regulations", "constitution",
-              "charter", "law", "code", "order", "amendment", "protocol", "accord", "statute"}
-_NOT_PART = {"new", "controversial", "bad", "good", "strict", "stricter", "tough", "harsh",
-             "unfair", "fair", "important", "key", "major", "total", "comprehensive", "full",
-             "partial", "out", "all", "wide-ranging", "landmark", "sweeping", "existing",
-             "proposed", "planned", "current", "tougher", "fresh", "so-called", "draft", "latest",
-             "original", "flagship",
-             "government", "government's", "its", "his", "her", "their", "our", "this", "that",
-             "the", "a", "an", "these", "those", "such", "same", "other", "any", "some", "which"}
-_GENERIC = {"bill", "act", "law", "legislation", "treaty", "measure", "directive", "regulation",
-            "regulations", "amendment", "constitution"}
-_NOT_LAW_CONTEXT = {"lord", "lords", "firm", "firms", "enforcement", "school", "student",
-                    "students", "society", "officer", "officers", "maker", "makers", "court"}
+__all__ = ["LawMention", "find_actions", "find_laws", "law_entities"]
+
 _WALK_UP = {"xcomp", "advcl", "pcomp", "conj", "prep", "acl", "ccomp", "relcl"}
 
-
-@dataclass
-class LawMention:
-    """A law named (or referred back to) at tokens ``start:end`` with its head token."""
-
-    start: int
-    end: int
-    head: int
-    name: str
-
-
-_RIGHT_PP = {"ban": {"on"}, "amendment": {"to"}, "amendments": {"to"}, "powers": {"to"},
-             "laws": {"on", "to"}, "law": {"on"}, "legislation": {"on", "to"}}
-_REFERRING = {"the", "this", "that", "a", "an", "his", "her", "its", "their", "our", "these"}
-
-
-def _law_heads(ctx: Context) -> list[Token]:
-    heads = []
-    for i, low in enumerate(ctx.lower):
-        if low not in lex.LAW_HEADS and ctx.lemma[i].lower() not in lex.LAW_HEADS:
-            continue
-        tok = ctx.doc[i]
-        if tok.pos_ not in {"NOUN", "PROPN"} or tok.dep_ == "compound":
-            continue
-        if low in lex.LAW_HEADS_WEAK and not tok.text[:1].isupper():
-            continue
-        if any(c.lower_ in _NOT_LAW_CONTEXT for c in tok.children) or (
-                tok.i + 1 < len(ctx.doc) and tok.nbor(1).lower_ in _NOT_LAW_CONTEXT):
-            continue
-        preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
-        mods = any(c.dep_ in {"compound", "amod", "nmod"} for c in tok.children)
-        if low == "law" and not mods and not any(c.dep_ == "det" for c in tok.children):
-            continue  # "by law", "in law", "law and order", "become law"
-        if low == "ban" and "on" not in preps:
-            continue
-        if low == "powers" and not mods:
-            continue
-        if low in {"order", "code", "rules", "amendment", "amendments"} \
-                and not tok.text[:1].isupper() and not preps & {"to"}:
-            continue
-        heads.append(tok)
-    return heads
-
-
-def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
-    """Tokens of the law's name: the modifiers before the head (and "of X" for capitalised)."""
-    doc = ctx.doc
-    start = head.i
-    i = head.i - 1
-    sent_start = head.sent.start
-    while i >= sent_start:
-        tok = doc[i]
-        low = tok.lower_
-        if tok.pos_ in {"VERB", "AUX"}:
-            break  # "Introduce laws to ..." opening a sentence (a manifesto list)
-        if low == "the" and i > sent_start and doc[i - 1].lower_ in {"to", "of", "on"} \
-                and doc[i + 1].text[:1].isupper() and doc[i - 2].text[:1].isupper():
-            start = i
-            i -= 1
-            continue
-        if low in _NOT_PART or tok.tag_ == "POS" or tok.is_punct and tok.text not in {
-                "-", "(", ")"} or tok.is_space or "\n" in tok.whitespace_:
-            break
-        if low == "of" and i > sent_start and doc[i - 1].pos_ == "NOUN" and doc[i + 1].dep_ == \
-                "compound" and doc[i + 1].pos_ == "NOUN" and doc[i + 1].head.i == head.i \
-                and not doc[i - 1].text[:1].isupper():
-            start = i - 1  # "data protection laws"
-            i -= 2
-            continue
-        if tok.text[:1].isupper() or tok.dep_ in {"compound", "amod", "nmod"} and tok.pos_ in {
-                "NOUN", "ADJ", "PROPN", "NUM"} and tok.tag_ != "VBZ" or (
-                low in {"of", "and", "on", "for", "-", "to", "(", ")"} and i > sent_start
-                and doc[i - 1].text[:1].isupper()) or (
-                low == "the" and i > sent_start and doc[i - 1].lower_ in {"to", "of", "on"}
-                and doc[i + 1].text[:1].isupper()):
-            if ctx.entity_of(tok) and ctx.kind[ctx.entity_of(tok) or ""] == "Person":
-                break
-            start = i
-            i -= 1
-            continue
-        break
-    while start < head.i and doc[start].lower_ in {"of", "and", "on", "for", "-", "to"}:
-        start += 1
-    end = head.i + 1
-    # "Clean Air Act 1956"
-    if end < len(doc) and doc[end].like_num and len(doc[end].text) == 4:
-        end += 1
-    # "Convention on the Rights of the Child", "Treaty of Rome": a capitalised head's "of X"
-    if head.text[:1].isupper() and end + 1 < len(doc) and doc[end].lower_ in {"of", "on", "for"}:
-        j = end + 1
-        while j < len(doc) and (doc[j].text[:1].isupper() and doc[j].is_alpha
-                                and doc[j].ent_type_ not in {"DATE", "TIME"}
-                                or doc[j].lower_ == "and" and j + 1 < len(doc)
-                                and doc[j + 1].text[:1].isupper()):
-            j += 1
-        if j > end + 1:
-            end = j
-    # "Water Industry (Special Measures) Bill" is caught by the capitalised run;
-    # "ban on fishing in coastal waters", "amendment to the X Bill": the phrase after the head
-    # "laws to allow the early release of ...": a purpose clause names generic laws
-    if head.lower_ in {"laws", "powers", "rules", "legislation", "measures", "law"} and \
-            start == head.i and end < len(doc) and doc[end].lower_ == "to":
-        for child in (*head.children, *head.head.children):
-            if child.dep_ in {"acl", "relcl", "advcl"} and child.i == end + 1 \
-                    and child.pos_ == "VERB":
-                last = max(t.i for t in child.subtree)
-                stop = next((t.i for t in doc[end : last + 1] if t.is_punct or t.lower_ in {
-                    "which", "that", "who", "whose", "where", "when", "if", "because", "but"}),
-                    last + 1)
-                end = min(stop, end + 12)  # a long purpose is cut to its first words
-    wanted = _RIGHT_PP.get(head.lower_, set())
-    for child in head.children:
-        if child.dep_ == "prep" and child.lower_ in wanted and child.i == end:
-            last = max(t.i for t in child.subtree)
-            stop = next((t.i for t in doc[end : last + 1] if t.is_punct or t.is_space
-                         or "\n" in t.whitespace_ and t.i < last or t.lower_ in {
-                             "which", "that", "who", "because"}), last + 1)
-            if stop - end <= 10:
-                end = stop
-    return start, end
-
-
-def _is_named(ctx: Context, head: Token, start: int, end: int) -> bool:
-    if end > head.i + 1 and head.lower_ in {"laws", "powers", "rules", "legislation",
-                                             "measures", "law"}:
-        return True  # named by a purpose clause
-    if start == head.i and end == head.i + 1 and (
-            head.lower_ in _GENERIC or head.lower_ in {"bills", "acts", "laws"}) \
-            and head.i + 1 < len(ctx.doc) and not ctx.doc[head.i + 1].like_num:
-        return False  # a bare "the Bill" refers back to a named one; "bad Bills" names none
-    if head.text[:1].isupper() and not head.is_sent_start:
-        return True
-    return start < head.i or head.lower_ in {"ban", "powers"} \
-        or any(t.text[:1].isupper() for t in ctx.doc[head.i + 1 : head.i + 4]
-               if head.lower_ in _RIGHT_PP)
-
-
-def find_laws(ctx: Context) -> list[LawMention]:
-    """Named laws, and the references ("the bill", "his bill") that point to one."""
-    named: list[LawMention] = []
-    refs: list[Token] = []
-    for head in _law_heads(ctx):
-        start, end = _name_bounds(ctx, head)
-        if _is_named(ctx, head, start, end):
-            named.append(LawMention(start, end, head.i, ctx.doc[start:end].text))
-        elif head.lower_ in _GENERIC and any(c.lower_ in _REFERRING for c in head.children):
-            refs.append(head)
-    out = list(named)
-    for head in refs:
-        before = [m for m in named if m.head < head.i]
-        same = [m for m in before if m.name.split()[-1].lower() == head.lower_]
-        after = [m for m in named if m.head > head.i]
-        same_after = [m for m in after if m.name.split()[-1].lower() == head.lower_]
-        # "a bill" is the Bill named before, else the one named next, else the last law named
-        target = same[-1] if same else same_after[0] if same_after else (
-            before[-1] if before else after[0] if after else None)
-        if target is not None:
-            out.append(LawMention(head.i, head.i + 1, head.i, target.name))
-    # "it is debated next week": "it" right after a law was named, as the object of an action;
-    # "its second reading": "its" owning an action noun
-    for i, low in enumerate(ctx.lower):
-        if low not in {"it", "its"}:
-            continue
-        tok = ctx.doc[i]
-        if tok.lower_ == "its" and tok.dep_ == "poss" and tok.head.lemma_ in lex.ACTION_NOUNS \
-                and tok.head.lemma_ not in {"use", "support", "call", "plan", "bid", "push"}:
-            before = [m for m in out if m.head < tok.i and tok.i - m.head < 40]
-            if before:
-                out.append(LawMention(tok.i, tok.i + 1, tok.i, before[-1].name))
-            continue
-        if tok.lower_ != "it" or tok.dep_ not in {"nsubjpass", "dobj", "nsubj", "pobj"}:
-            continue
-        verb = tok.head if tok.dep_ != "pobj" else tok.head.head
-        if tok.dep_ == "pobj" and verb.lemma_ not in {"vote", "debate", "rule"}:
-            continue
-        if verb.lemma_ not in lex.ACTION_VERBS and verb.lemma_ not in {"come", "take", "go"}:
-            continue
-        before = [m for m in out if m.head < tok.i and tok.i - m.head < 60]
-        if before:
-            out.append(LawMention(tok.i, tok.i + 1, tok.i, before[-1].name))
-    out.sort(key=lambda m: m.head)
-    return out
-
-
-def _actor(ctx: Context, coref: Coref, verb: Token) -> tuple[str | None, Token | None]:
-    """Who does it: the agent of a passive, else the subject up the verb chain."""
+def _actor(ctx: Context, coref: Coref, verb: Token,
+           law: Token | None = None) -> tuple[str | None, Token | None]:
+    """Who does it: the agent of a passive, else the subject up the verb chain (not the
+    subject that holds the ``law`` itself)."""
+    if verb.pos_ == "NOUN":
+        found = _noun_agent(ctx, coref, verb)
+        if found[0] is not None:
+            return found
     tok = verb
     for _ in range(6):
         for child in tok.children:
             if child.dep_ == "agent":
                 for pobj in child.children:
-                    return _entity(ctx, coref, pobj), pobj
-            if child.dep_ in {"nsubj"}:
+                    key = _entity(ctx, coref, pobj)
+                    if key is not None or any(c.dep_ == "auxpass" for c in tok.children):
+                        return key, pobj  # not "ruled by a majority of eight to one"
+            if child.dep_ == "nsubj" and not (
+                    law is not None and child.left_edge.i <= law.i <= child.right_edge.i):
                 return _entity(ctx, coref, child), child
         if tok.pos_ in {"NOUN", "PROPN"}:
             # "The Greens plan to introduce ...": the owner of the plan
@@ -227,10 +42,35 @@ def _actor(ctx: Context, coref: Coref, verb: Token) -> tuple[str | None, Token |
                     key = _entity(ctx, coref, child)
                     if key is not None:
                         return key, child
+                    if child.lower_ in {"its", "their"} and tok.dep_ in {"dobj", "attr"}:
+                        # "the union made its call for ...": the subject owns the call
+                        subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+                        key = _entity(ctx, coref, subj) if subj is not None else None
+                        if key is not None:
+                            return key, subj
         if tok.dep_ in _WALK_UP and tok.head is not tok:
             tok = tok.head
             continue
         break
+    return None, None
+
+
+_GOVERNMENT_NOUNS = {"government", "administration", "leadership", "premiership", "presidency"}
+
+
+def _noun_agent(ctx: Context, coref: Coref, noun: Token) -> tuple[str | None, Token | None]:
+    """"the passage of the bill by the Senate", "the signing of the treaty under X's
+    government": who acts in a nominalisation."""
+    for prep in noun.children:
+        if prep.dep_ != "prep" or prep.lower_ not in {"by", "under"}:
+            continue
+        for pobj in prep.children:
+            if prep.lower_ == "by":
+                return _entity(ctx, coref, pobj), pobj
+            if pobj.lower_ in _GOVERNMENT_NOUNS:
+                for owner in pobj.children:
+                    if owner.dep_ == "poss":
+                        return _entity(ctx, coref, owner), owner
     return None, None
 
 
@@ -245,9 +85,23 @@ def _entity(ctx: Context, coref: Coref, tok: Token) -> str | None:
             key = ctx.entity_of(child)
             if key and ctx.kind[key] in {"Person", "Organization"}:
                 return key
+    if tok.pos_ == "NOUN":
+        key = _org_by_head(ctx, tok)
+        if key is not None:
+            return key
     if any(c.lower_ == "the" for c in tok.children):
         return coref.description(tok)
     return None
+
+
+def _org_by_head(ctx: Context, tok: Token) -> str | None:
+    """"considered by parliament", "the law lords ruled": the one organisation of the article
+    whose name ends with these words ("Scottish Parliament", "Law Lords")."""
+    words = [c.lower_ for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
+    phrase = " ".join([*words, tok.lower_])
+    found = {c.key for c in ctx.clusters if c.kind == "Organization" and (
+        c.name.lower() == phrase or c.name.lower().endswith(" " + phrase))}
+    return found.pop() if len(found) == 1 else None
 
 
 def _action_of(head: Token) -> tuple[str, Token, str] | None:
@@ -258,24 +112,36 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
     gov = tok.head
     if tok.dep_ in {"dobj", "nsubjpass", "attr"} and gov.pos_ in {"VERB", "AUX"}:
         lemma = gov.lemma_.lower()
+        particle = {c.lower_ for c in gov.children if c.dep_ in {"prt", "prep", "advmod"}}
+        if lemma == "bring" and "line" in {g.lower_ for c in gov.children for g in c.children}:
+            return None  # "bring the laws in line with": nothing is done to the law
+        if lemma in {"bring", "phase", "introduce"} and tok.dep_ == "nsubjpass" and _when_only(
+                gov, particle):
+            return "enter-into-force", gov, "phased-in"  # "will be brought in next year"
+        if lemma in {"move", "put"} and tok.lemma_ == "amendment":
+            return "propose", gov, "verb-object"  # "move an amendment to the bill"
+        if lemma == "vote" and particle & {"through", "down"}:
+            return ("pass" if "through" in particle else "reject"), gov, "verb-object"
         if lemma == "vote" or lemma == "throw" and any(c.lower_ == "out" for c in gov.children):
             return ("vote" if lemma == "vote" else "reject"), gov, "verb-object"
         if lemma in lex.ACTION_VERBS:
             action = lex.ACTION_VERBS[lemma]
-            if action in {"pass", "other", "authorise", "propose"} and _refused(gov):
+            if action in {"pass", "other", "authorise", "propose", "enact"} and _refused(gov):
                 return "reject", gov, "refused-verb"
             if any(c.dep_ == "neg" for c in gov.children):
                 return None  # "it does not change the law": nothing is done to it
-            if action == "introduce" and _intended(gov):
+            if action == "introduce" and intended(gov):
                 return "propose", gov, "intended-introduction"  # "plans to introduce X"
             return action, gov, "verb-object"
-    if tok.dep_ == "nsubj" and gov.pos_ in {"VERB", "AUX"}:
-        # "the act will take years to come into full effect"
+    if tok.dep_ in {"nsubj", "nsubjpass"} and gov.pos_ in {"VERB", "AUX"}:
+        # "the act will take years to come into full effect", "is due to come into force",
+        # "is expected to take effect"
         for x in gov.children:
-            if x.dep_ in {"xcomp", "advcl", "pcomp"} and x.lemma_ in {"come", "enter", "become"}:
-                found = _in_force(x)
+            if x.dep_ in {"xcomp", "advcl", "pcomp", "acomp"}:
+                found = _takes_effect(x)
                 if found:
                     return found
+    if tok.dep_ == "nsubj" and gov.pos_ in {"VERB", "AUX"}:
         preps = {c.lower_: c for c in gov.children if c.dep_ == "prep"}
         if gov.lemma_ in {"come", "enter", "take", "go"} and any(
                 p in preps and any(g.lower_ in {"force", "effect", "operation"}
@@ -285,46 +151,66 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             return "enter-into-force", gov, "comes-into-force"
         if gov.lemma_ == "become" and any(c.lower_ == "law" for c in gov.children):
             return "enact", gov, "becomes-law"
+        if gov.lemma_ in {"receive", "get", "gain", "win", "be"} and any(
+                c.lower_ == "assent" for c in gov.children if c.dep_ in {"dobj", "attr"}):
+            return "enact", gov, "royal-assent"  # "the Bill received Royal Assent"
+        if gov.lemma_ == "clear" and any(c.dep_ == "dobj" and c.lower_ in {
+                "commons", "lords", "senate", "house", "parliament", "congress", "assembly"}
+                for c in gov.children):
+            return "pass", gov, "clears-chamber"  # "the Bill cleared the Commons"
         # "the Bill gets its second reading", "will go to a third reading"
         for child in gov.children:
             objs = [child] if child.dep_ == "dobj" else [
                 g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "prep" else []
-            if any(o.lemma_ in {"reading", "debate", "vote", "scrutiny"} for o in objs):
+            if gov.lemma_ in _STAGE_VERBS and any(
+                    o.lemma_ in {"reading", "debate", "vote", "scrutiny"} for o in objs):
                 kind = next(o.lemma_ for o in objs)
                 return ("vote" if kind == "vote" else "debate"), gov, "gets-reading"
         if gov.lemma_ in lex.ACTION_VERBS and lex.ACTION_VERBS[gov.lemma_] in {
                 "enter-into-force"}:
             return "enter-into-force", gov, "comes-into-force"
     if tok.dep_ == "poss" and tok.lower_ == "its" and gov.lemma_ in lex.ACTION_NOUNS:
-        return lex.ACTION_NOUNS[gov.lemma_], gov, "nominalisation"  # "its second reading"
+        return _nominal(gov)  # "its second reading"
     if tok.dep_ == "pobj" and gov.dep_ in {"prep", "agent"}:
         noun = gov.head
         lemma = noun.lemma_.lower()
         if noun.pos_ == "NOUN" and lemma in lex.ACTION_NOUNS and gov.lower_ in {
                 "of", "on", "to", "for", "against", "over"}:
-            return lex.ACTION_NOUNS[lemma], noun, "nominalisation"
+            return _nominal(noun)
         if noun.pos_ == "VERB":
             lemma = noun.lemma_.lower()
             if lemma in {"withdraw", "pull", "opt"} and gov.lower_ in {"from", "out"}:
                 return "withdraw", noun, "verb-prep"
-            if lemma == "vote" and gov.lower_ in {"on", "for", "against"}:
-                return "vote", noun, "verb-prep"
+            if lemma == "vote" and gov.lower_ in {"on", "for", "against", "down"}:
+                return ("reject" if gov.lower_ == "down" else "vote"), noun, "verb-prep"
             if noun.lemma_ in {"rule", "decide", "judge"} and gov.lower_ in {"on", "against"}:
                 return "rule", noun, "verb-prep"
             if noun.lemma_ in {"debate", "discuss"} or gov.lower_ in {"on", "over"} and \
                     noun.lemma_ in {"debate", "argue"}:
                 return "debate", noun, "verb-prep"
-    # "new laws coming into force on Monday"
+    # "new laws coming into force on Monday"; "a law established by his predecessor"
     for child in tok.children:
+        if child.dep_ == "amod" and child.lower_ == "due":
+            found = _takes_effect(child)  # "the Act, due to come into force next month"
+            if found:
+                return found
         if child.dep_ == "acl" and child.pos_ == "VERB":
             found = _in_force(child)
             if found:
                 return found
+            lemma = child.lemma_.lower()
+            if child.tag_ == "VBN" and lemma in lex.ACTION_VERBS and lex.ACTION_VERBS[
+                    lemma] != "other" and child.i > tok.i and not (lemma == "bring" and not any(
+                        c.lower_ in {"in", "forward"} for c in child.children)):
+                return lex.ACTION_VERBS[lemma], child, "reduced-relative"
     # "the Coastal Paths Bill, which gets its second reading on Tuesday"
     for child in tok.children:
         if child.dep_ == "relcl" and any(c.lower_ in {"which", "that"} and c.dep_ in {
                 "nsubj", "nsubjpass", "dobj"} for c in child.children):
             lemma = child.lemma_.lower()
+            acts = any(c.lower_ in {"which", "that"} and c.dep_ == "nsubj" for c in child.children)
+            if acts and lemma in lex.ACTION_VERBS and not _goes_through(child):
+                continue  # "the constitution, which permits ...": the law does it
             if lemma in lex.ACTION_VERBS and lex.ACTION_VERBS[lemma] != "other":
                 return lex.ACTION_VERBS[lemma], child, "relative-clause"
             for g in child.children:
@@ -333,14 +219,66 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
     return _ruling(head)
 
 
-_INTENT = {"plan", "propose", "want", "intend", "agree", "aim", "hope", "expect", "seek",
-           "promise", "pledge", "vow", "decide", "prepare"}
+def _when_only(verb: Token, particle: set[str]) -> bool:
+    """A passive "brought in"/"phased in" with no agent, or "introduced by <a time>": the
+    law takes effect (who brings it in is not the point)."""
+    agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children]
+    if verb.lemma_ in {"bring", "phase"}:
+        return "in" in particle and not agents
+    return any(a.ent_type_ in {"DATE", "TIME"} or a.lower_ in _SEASONS for a in agents)
 
 
-def _intended(verb: Token) -> bool:
-    """"plans to introduce", "agreed to introduce": a future introduction is a proposal."""
-    head = verb.head
-    return verb.dep_ in {"xcomp", "acl"} and head.lemma_ in _INTENT
+_SEASONS = {"spring", "summer", "autumn", "winter", "end", "start", "beginning", "middle",
+            "time", "january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december"}
+
+
+#: Verbs by which a bill meets a stage ("gets its second reading", "goes to a vote"), not
+#: those by which it starts a public argument ("has ignited angry debate").
+_STAGE_VERBS = {"get", "go", "have", "receive", "face", "undergo", "come", "return", "begin",
+                "start", "continue", "move", "pass", "clear", "survive", "need", "require",
+                "enter", "await", "complete", "finish", "be"}
+
+
+def _goes_through(verb: Token) -> bool:
+    """"which passes through the Commons next week": a bill's own progress."""
+    return verb.lemma_ == "pass" and any(c.lower_ == "through" for c in verb.children)
+
+
+_REJECTING = {"reject": "reject", "oppose": "reject", "defeat": "reject", "block": "block",
+              "veto": "block", "thwart": "block", "delay": "delay", "postpone": "delay"}
+
+
+def _nominal(noun: Token) -> tuple[str, Token, str]:
+    """A nominalisation's action ("the passage of"); one that is rejected, blocked or
+    delayed ("rejected its adoption", "blocked the passage of") takes that verb's action."""
+    verb = noun.head
+    if noun.dep_ in {"dobj", "nsubjpass"} and verb.lemma_ in _REJECTING and noun.lemma_ in {
+            "adoption", "passage", "approval", "ratification", "introduction", "implementation",
+            "enactment", "signing"}:
+        return _REJECTING[verb.lemma_], verb, "verb-object"
+    return lex.ACTION_NOUNS[noun.lemma_.lower()], noun, "nominalisation"
+
+
+def _takes_effect(tok: Token, depth: int = 2) -> tuple[str, Token, str] | None:
+    """"come into force" or "take effect" at ``tok`` or down its chain of "to" complements
+    ("due to come into force", "expected to be phased in")."""
+    if tok.lemma_ in {"come", "enter", "become"}:
+        found = _in_force(tok)
+        if found:
+            return found
+    if tok.lemma_ == "take" and any(c.dep_ == "dobj" and c.lower_ == "effect"
+                                    for c in tok.children):
+        return "enter-into-force", tok, "comes-into-force"
+    if tok.lemma_ == "phase" and any(c.lower_ == "in" for c in tok.children):
+        return "enter-into-force", tok, "phased-in"
+    if depth:
+        for child in tok.children:
+            if child.dep_ in {"xcomp", "acomp"}:
+                found = _takes_effect(child, depth - 1)
+                if found:
+                    return found
+    return None
 
 
 def _in_force(verb: Token) -> tuple[str, Token, str] | None:
@@ -365,8 +303,10 @@ def _ruling(head: Token) -> tuple[str, Token, str] | None:
             break
         tok = tok.head
         if tok.pos_ == "VERB" and tok.lemma_ in {"rule", "find", "declare", "judge"}:
-            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-            words = {t.lower_ for t in subj.subtree} if subj is not None else set()
+            # "X's rules discriminated, the Law Lords have ruled": the parser may make both
+            # the law and the court subjects of "ruled"
+            words = {t.lower_ for c in tok.children if c.dep_ == "nsubj"
+                     and not c.left_edge.i <= head.i <= c.right_edge.i for t in c.subtree}
             if words & _COURT_WORDS:
                 return "rule", tok, "court-ruling"
             return None
@@ -378,7 +318,17 @@ def _refused(verb: Token) -> bool:
     if any(c.dep_ == "neg" for c in verb.children):
         return True
     head = verb.head
-    return verb.dep_ == "xcomp" and head.lemma_ in {"refuse", "decline", "fail", "reject"}
+    if verb.dep_ == "xcomp" and head.lemma_ in {"refuse", "decline", "fail", "reject"}:
+        return True
+    if verb.dep_ in {"acl", "xcomp"} and head.lemma_ in _REFUSAL_NOUNS:
+        return True  # "its refusal to sign", "their unwillingness to ratify"
+    # "rejected plans to adopt it", "blocked attempts to pass the bill"
+    return verb.dep_ in {"acl", "xcomp"} and head.lemma_ in {"plan", "attempt", "bid", "move",
+                                                             "proposal", "effort"} \
+        and head.head.lemma_ in {"reject", "block", "defeat", "oppose", "thwart", "veto"}
+
+
+_REFUSAL_NOUNS = {"refusal", "unwillingness", "reluctance", "failure", "inability"}
 
 
 def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[str, str],
@@ -387,6 +337,9 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
     out: list[LegislativeAction] = []
     seen: set[tuple[int, str, str]] = set()
     seen_extra: set[tuple[int, str, str, str | None]] = set()
+    lawmakers = lawmaker_keys(ctx, coref.titles)
+    by_head = {m.head: m for m in laws}
+    all_times = times_by_token(ctx.doc, ctx.article.date) if laws else {}
     for law in laws:
         head = ctx.doc[law.head]
         found = _action_of(head)
@@ -398,19 +351,36 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
         if found is None:
             continue
         action, word, rule = found
-        actor, actor_tok = _actor(ctx, coref, word)
+        if rule == "nominalisation" and word.i in by_head:
+            continue  # "an amendment to the bill" is itself the law acted on
+        actor, actor_tok = _actor(ctx, coref, word, head if rule == "court-ruling" else None)
+        if rule == "clears-chamber":  # the chamber the bill cleared passed it
+            actor_tok = next(c for c in word.children if c.dep_ == "dobj")
+            actor = ctx.entity_of(actor_tok)
         if actor is None:
-            actor, actor_tok = _venue(ctx, word)
+            venue = _venue(ctx, word)
+            if venue[0] is not None:
+                actor, actor_tok = venue
+        judged = judge(ctx, ctx.doc[law.head], law.weak, action, word, rule, actor, actor_tok,
+                       lawmakers)
+        if judged is None:
+            continue
+        action = judged
+        part = _part_of(word, by_head)  # "introduced as part of the X Bill"
+        if part is not None and part is not law:
+            law = part
         sent = head.sent
         marker = (sent.start, action, keys[law.name])
         extras = _later_law(ctx, word, law, keys[law.name]) + _conjoined(
             ctx, word, law, keys[law.name])
         if marker not in seen:
             seen.add(marker)
-            first = min(word.i, law.start, actor_tok.i if actor_tok is not None else word.i)
+            first = min(word.i, law.start, actor_tok.i if actor is not None and actor_tok
+                        is not None else word.i)
             last = max(word.i, law.end - 1)
             out.append(LegislativeAction(
-                action=action, law=keys[law.name], actor=actor, when=times.get(sent.start),
+                action=action, law=keys[law.name], actor=actor,
+                when=time_of(word, all_times) or times.get(sent.start),
                 evidence=ctx.evidence(sent, first, last, rule, 0.8 if actor else 0.7),
             ))
         for extra in extras:  # a second action on the law in the same sentence
@@ -418,6 +388,19 @@ def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[
                 seen_extra.add((sent.start, extra.action, extra.law, extra.actor))
                 out.append(extra)
     return out
+
+
+def _part_of(verb: Token, by_head: dict[int, LawMention]) -> LawMention | None:
+    """"introduced as part of the X Bill": the law that carries the measure."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "as":
+            for part in prep.children:
+                if part.lower_ == "part":
+                    for of in part.children:
+                        for pobj in of.children:
+                            if of.lower_ == "of" and pobj.i in by_head:
+                                return by_head[pobj.i]
+    return None
 
 
 def _venue(ctx: Context, verb: Token) -> tuple[str | None, Token | None]:
@@ -474,21 +457,3 @@ def _conjoined(ctx: Context, verb: Token, law: LawMention, key: str) -> list[Leg
                                   "conjoined-passive", 0.6)))
         out += _later_law(ctx, conj, law, key)
     return out
-
-
-def law_entities(ctx: Context, laws: list[LawMention], first_key: int) -> tuple[
-        list[Entity], dict[str, str]]:
-    """One Legislation entity per distinct law name, and the name -> key map."""
-    entities: list[Entity] = []
-    keys: dict[str, str] = {}
-    mentions: dict[str, list[Span]] = {}
-    for law in laws:
-        span = ctx.token_span(law.start, law.end - 1)
-        mentions.setdefault(law.name, []).append(span)
-    for n, (name, spans) in enumerate(mentions.items(), first_key):
-        key = f"law{n}"
-        keys[name] = key
-        aliases = tuple(sorted({s.text for s in spans} - {name, "it", "its", "It", "Its"}))
-        entities.append(Entity(key=key, kind="Legislation", name=name, aliases=aliases,
-                               mentions=tuple(spans)))
-    return entities, keys

@@ -82,8 +82,20 @@ LAW_HEADS = frozenset(
     """.split()
 )
 #: Law heads that are laws only when named (capitalised) or clearly legal in context.
-LAW_HEADS_WEAK = frozenset({"measure", "measures", "reform", "reforms", "order", "code", "rules",
-                            "provision", "provisions", "accord", "protocol", "charter"})
+LAW_HEADS_WEAK = frozenset({"measure", "measures", "reform", "reforms", "order", "orders", "code",
+                            "codes", "rule", "rules", "provision", "provisions", "accord",
+                            "accords", "protocol", "protocols", "charter", "charters", "powers",
+                            "judgement", "judgment"})
+#: Words that put a sentence in the context of law-making (a weak law word needs one).
+LEGAL_CUES = frozenset(
+    """
+    bill bills act acts legislation legislative legislate law laws lawmaker lawmakers
+    legislator legislators parliament parliamentary mp mps mep meps msp msps peer peers
+    senator senators congressman congresswoman minister ministers ministerial government
+    statutory legal illegal unlawful lawful court courts judge judges tribunal commons lords
+    senate congress constitution directive treaty statute whitehall
+    """.split()
+)
 
 #: Verb lemma -> legislative action type (the 16 of the guideline).
 ACTION_VERBS: dict[str, str] = {
@@ -106,6 +118,7 @@ ACTION_VERBS: dict[str, str] = {
     "delay": "delay", "postpone": "delay", "shelve": "delay", "defer": "delay",
     "repeal": "repeal", "abolish": "repeal", "revoke": "repeal", "annul": "repeal",
     "enact": "enact", "sign": "enact", "implement": "enact", "promulgate": "enact",
+    "establish": "enact",
     "rule": "rule", "judge": "rule", "find": "rule", "uphold": "rule", "quash": "rule",
     "authorise": "authorise", "authorize": "authorise", "allow": "authorise",
     "empower": "authorise", "permit": "authorise",
