@@ -161,8 +161,8 @@ def test_extract_roles(text: str, expected: tuple[str, str, str | None]) -> None
 
 
 def test_extract_roles_apposition_before_with_organisation() -> None:
-    art = run("The chairman of the Electoral Commission, Nadia Ali, said turnout fell.")
-    assert ("Nadia Ali", "chairman", "Electoral Commission") in roles(art)
+    art = run("The chairman of the Harbour Commission, Nadia Ali, said turnout fell.")
+    assert ("Nadia Ali", "chairman", "Harbour Commission") in roles(art)
 
 
 def test_extract_roles_former_flag() -> None:
@@ -172,8 +172,8 @@ def test_extract_roles_former_flag() -> None:
 
 
 def test_extract_roles_apposition_with_organisation() -> None:
-    art = run("Nadia Ali, chairwoman of the Electoral Commission, said turnout fell.")
-    assert ("Nadia Ali", "chairwoman", "Electoral Commission") in roles(art)
+    art = run("Nadia Ali, chairwoman of the Harbour Commission, said turnout fell.")
+    assert ("Nadia Ali", "chairwoman", "Harbour Commission") in roles(art)
 
 
 @pytest.mark.parametrize(
@@ -306,13 +306,13 @@ def test_extract_statements_gerund_after_a_preposition_takes_the_clause_subject(
 @pytest.mark.parametrize(
     ("text", "speaker"),
     [
-        ("The Electoral Commission found that turnout had fallen.", "Electoral Commission"),
+        ("The Harbour Commission found that turnout had fallen.", "Harbour Commission"),
         ("A study carried out by the University of Leeds found that most drivers ignore the "
          "limit.", "University of Leeds"),
-        ("Figures compiled by the Liberal Democrats suggest the number of claims has doubled.",
-         "Liberal Democrats"),
+        ("Figures gathered by the Harbour Trust suggest the number of claims has doubled.",
+         "Harbour Trust"),
         ("Ms Hale found that the door was locked.", None),  # a person found, nobody published
-        ("The Electoral Commission found the missing ballot papers.", None),  # no finding
+        ("The Harbour Commission found the missing ballot papers.", None),  # no finding
     ],
 )
 def test_extract_statements_findings_of_a_body_or_its_document(
@@ -596,11 +596,11 @@ def test_extract_dates_without_article_date_none() -> None:
         "Cost-cutting measures are being brought in at the factory.",
         "The coach said the new rules would be introduced next season.",
         "The company is adopting costly structural reforms.",
-        "The panel said sound judgement brought to bear on the case was missing.",
+        "The panel said the sound judgement the case needed was missing.",
         "Ann Okafor spoke on Monday. Ms Okafor proposed control orders for suspects.",
-        "Campaigners oppose the use of emergency security laws.",
-        "Support for a ban on fox hunting has fallen, a survey says.",
-        "I hope the government will act now and scrap the Harbour Act.",
+        "Campaigners oppose the use of wartime curfew laws.",
+        "Support for a ban on night flights has fallen, a survey says.",
+        "I hope the council will move quickly and scrap the Harbour Act.",
         "Lord Kane said it was a good day and urged his friends to back the Harbour Bill.",
     ],
 )
@@ -613,8 +613,8 @@ def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
     [
         ("MPs backed the Fluoride Bill.", (None, "pass", "Fluoride Bill")),
         ("The Greens backed the Fluoride Bill.", ("Green Party", "other", "Fluoride Bill")),
-        ("The government refused to back the Fishing Bill.", (None, "reject", "Fishing Bill")),
-        ("A group of peers has unveiled a draft bill proposing an elected chamber.",
+        ("Ministers declined to back the Fishing Bill.", (None, "reject", "Fishing Bill")),
+        ("Three councillors have unveiled a draft bill to ban night flights.",
          (None, "propose", "draft bill")),
         ("The Senate has been debating four anti-fraud bills.",
          ("Senate", "debate", "anti-fraud bills")),
@@ -631,17 +631,17 @@ def test_extract_actions_no_law_outside_legal_context(text: str) -> None:
          "The law was repealed in May.", (None, "repeal", "Harbour Bill")),
         ("Home Secretary Ann Okafor spoke on Monday. Ms Okafor proposed control orders for "
          "suspects.", ("Ann Okafor", "propose", "control orders")),
-        ("The government's parking rules discriminated against drivers, the Law Lords have "
-         "ruled.", ("Law Lords", "rule", "parking rules")),
+        ("The city's parking rules treated disabled drivers unfairly, the Supreme Court has "
+         "ruled.", ("Supreme Court", "rule", "parking rules")),
         ("He said the signing of the Rome Treaty, under Jane Okafor's government, was a mistake.",
          ("Jane Okafor", "enact", "Rome Treaty")),
         ("The cuts were part of austerity measures introduced by parliament.",
          (None, "introduce", "austerity measures")),
         ("The Greens used new privacy laws against rivals.",
          ("Green Party", "other", "privacy laws")),
-        ("The Police Federation made its call for stronger dispersal powers in a report to MPs.",
-         ("Police Federation", "propose", "dispersal powers")),
-        ("The Greens announced their support for the Harbour Bill on Monday.",
+        ("The Hauliers Association made its call for wider parking powers in a letter to MPs.",
+         ("Hauliers Association", "propose", "parking powers")),
+        ("The Greens declared their support for the Harbour Bill on Monday.",
          ("Green Party", "other", "Harbour Bill")),
         ("The passage of the Harbour Bill by the Senate was swift.",
          ("Senate", "pass", "Harbour Bill")),
@@ -660,13 +660,13 @@ def test_extract_actions_read_in_context(text: str,
     [
         ("New rules on dog licences are coming into force.",
          (None, "enter-into-force", "rules on dog licences")),
-        ("In a blow to the government's security measures, the High Court ruled against "
-         "ministers.", ("High Court", "rule", "security measures")),
-        ("Lawmakers said a \"total ban\" on fireworks in parks would be introduced by the "
-         "summer of 2027.", (None, "enter-into-force", "ban on fireworks in parks")),
-        ("The Clean Rivers Act takes effect in May. Similar measures are being brought in "
-         "across Wales.", (None, "enter-into-force", "Similar measures")),
-        ("The legislation will be introduced as part of the Public Health Bill.",
+        ("The High Court ruled against the council's noise measures on Friday.",
+         ("High Court", "rule", "noise measures")),
+        ("Lawmakers said an \"outright ban\" on fireworks in parks would be introduced by "
+         "the autumn of 2027.", (None, "enter-into-force", "ban on fireworks in parks")),
+        ("The Clean Rivers Act takes effect in May. Comparable measures are being brought in "
+         "across Wales.", (None, "enter-into-force", "Comparable measures")),
+        ("The measure will be introduced as part of the Public Health Bill.",
          (None, "introduce", "Public Health Bill")),
         ("The Welsh Assembly will debate the Harbour Bill. The bill will be considered by the "
          "assembly in May.", ("Welsh Assembly", "debate", "Harbour Bill")),

@@ -16,8 +16,8 @@ from kg.model import Entity, Span
 _CAP_HEADS = {"bill", "act", "treaty", "convention", "directive", "regulations", "constitution",
               "charter", "law", "code", "order", "amendment", "protocol", "accord", "statute"}
 _NOT_PART = {"new", "controversial", "bad", "good", "strict", "stricter", "tough", "harsh",
-             "unfair", "fair", "important", "key", "major", "total", "comprehensive", "full",
-             "partial", "out", "all", "wide-ranging", "landmark", "sweeping", "existing",
+             "unfair", "fair", "important", "key", "major", "total", "outright", "comprehensive",
+             "full", "partial", "out", "all", "wide-ranging", "landmark", "sweeping", "existing",
              "proposed", "planned", "current", "tougher", "fresh", "so-called", "draft", "latest",
              "original", "flagship", "stronger", "tighter", "stiffer", "greater", "extra",
              "wider", "more", "weaker", "looser",
@@ -109,7 +109,7 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
         if low == "of" and i > sent_start and doc[i - 1].pos_ == "NOUN" and doc[i + 1].dep_ == \
                 "compound" and doc[i + 1].pos_ == "NOUN" and doc[i + 1].head.i == head.i \
                 and not doc[i - 1].text[:1].isupper() and doc[i - 1].lower_ not in _PARTITIVE:
-            start = i - 1  # "freedom of information laws", not "part of austerity measures"
+            start = i - 1  # "road safety laws", not "part of austerity measures"
             i -= 2
             continue
         if tok.text[:1].isupper() or tok.dep_ in {"compound", "amod", "nmod"} and tok.pos_ in {
@@ -154,7 +154,7 @@ def _name_bounds(ctx: Context, head: Token) -> tuple[int, int]:
                     last + 1)
                 end = min(stop, end + 12)  # a long purpose is cut to its first words
     wanted = _RIGHT_PP.get(head.lower_, set())
-    # a "comprehensive ban" on smoking: the phrase after a closing quotation mark
+    # an "outright ban" on fireworks: the phrase after a closing quotation mark
     gap = 1 if end < len(doc) and doc[end].text in _QUOTES and ctx.is_quoted(head) else 0
     for child in head.children:
         if child.dep_ == "prep" and child.lower_ in wanted and child.i == end + gap:
@@ -248,7 +248,7 @@ def find_laws(ctx: Context) -> list[LawMention]:
         if tok.dep_ == "pobj" and verb.lemma_ not in {"vote", "debate", "rule"}:
             continue
         if verb.lemma_ not in _IT_VERBS and verb.lemma_ not in {"come", "take", "go"}:
-            continue  # "reviewing it", "it was properly planned": too loose for a pronoun
+            continue  # "reviewing it", "it was well prepared": too loose for a pronoun
         before = [m for m in out if m.head < tok.i and tok.i - m.head < 60]
         if before:
             out.append(LawMention(tok.i, tok.i + 1, tok.i, before[-1].name, before[-1].weak))

@@ -188,7 +188,7 @@ def _action_of(head: Token) -> tuple[str, Token, str] | None:
             if noun.lemma_ in {"debate", "discuss"} or gov.lower_ in {"on", "over"} and \
                     noun.lemma_ in {"debate", "argue"}:
                 return "debate", noun, "verb-prep"
-    # "new laws coming into force on Monday"; "a law established by his predecessor"
+    # "new laws coming into force on Monday"; "a law established by the last government"
     for child in tok.children:
         if child.dep_ == "amod" and child.lower_ == "due":
             found = _takes_effect(child)  # "the Act, due to come into force next month"
@@ -303,7 +303,7 @@ def _ruling(head: Token) -> tuple[str, Token, str] | None:
             break
         tok = tok.head
         if tok.pos_ == "VERB" and tok.lemma_ in {"rule", "find", "declare", "judge"}:
-            # "X's rules discriminated, the Law Lords have ruled": the parser may make both
+            # "X's rules were unfair, the court has ruled": the parser may make both
             # the law and the court subjects of "ruled"
             words = {t.lower_ for c in tok.children if c.dep_ == "nsubj"
                      and not c.left_edge.i <= head.i <= c.right_edge.i for t in c.subtree}
@@ -314,7 +314,7 @@ def _ruling(head: Token) -> tuple[str, Token, str] | None:
 
 
 def _refused(verb: Token) -> bool:
-    """"refused to back", "did not approve": a negated approval is a rejection."""
+    """"declined to back", "did not approve": a negated approval is a rejection."""
     if any(c.dep_ == "neg" for c in verb.children):
         return True
     head = verb.head

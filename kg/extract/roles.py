@@ -283,7 +283,7 @@ def _listed(ctx: Context, start: int, stop: int) -> Role | None:
         else:
             break
     if i < stop or (title := singular_title(doc[i].text)) is None or title in _ROYAL:
-        return None  # "princes William and Harry": part of their names, as "Prince William"
+        return None  # "princes Edward and Harald": part of their names, as "Prince Edward"
     after = i + 2 if doc[i + 1].text == "," else i + 1
     if ctx.tok_entity[after] is None or ctx.kind[ctx.tok_entity[after] or ""] != "Person":
         return None  # the list starts right after the title: not "between ministers and X"

@@ -134,7 +134,7 @@ class _Speakers:
                     if key and ctx.kind[key] in kinds:
                         return key
             if people and child.dep_ == "acl" and child.tag_ == "VBN":
-                # "figures compiled by X", "a study carried out by X": the participle's agent
+                # "figures gathered by X", "a study carried out by X": the participle's agent
                 for agent in (c for c in child.children if c.dep_ == "agent"):
                     for pobj in agent.children:
                         key = ctx.entity_of(pobj)
@@ -171,7 +171,7 @@ def _is_reporting(tok: Token) -> bool:
         # "launched an attack on", "made the comments", "issued a warning"
         return any(c.dep_ == "dobj" and c.lemma_ in _SPEECH_NOUNS for c in tok.children)
     if tok.pos_ == "VERB" and tok.lemma_ == "find":
-        # "the study found that ...", "the commission found the usual approach was ...": a
+        # "the study found that ...", "the inquiry found the rules were ...": a
         # finding published (who may publish one: find_statements); not "found the keys"
         return any(c.dep_ == "ccomp" for c in tok.children)
     if tok.pos_ not in {"VERB"} or tok.lemma_ not in lex.SPEECH_VERBS:
