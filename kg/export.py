@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,11 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _values(quads: Iterable[ox.Quad]) -> Iterator[tuple[str, str]]:
+    """Subject and object text of each quad ("" for a quoted triple, which has none)."""
+    return ((getattr(q.subject, "value", ""), getattr(q.object, "value", "")) for q in quads)
+
+
 class _Reader:
     """Reads a graph one predicate at a time into dicts of plain strings.
 
@@ -91,12 +96,10 @@ class _Reader:
                         if type(target := q.object) is ox.NamedNode:
                             links[target.value].append(q)
                 found = links.get(o, [])
-            return ((getattr(q.subject, "value", ""), getattr(q.object, "value", ""))
-                    for q in found)
+            return _values(found)
         if isinstance(self.graph, ox.Store):
             obj = None if o is None else ox.NamedNode(o)
-            return ((getattr(q.subject, "value", ""), getattr(q.object, "value", "")) for q in
-                    self.graph.quads_for_pattern(None, ox.NamedNode(p), obj, None))
+            return _values(self.graph.quads_for_pattern(None, ox.NamedNode(p), obj, None))
         from rdflib import URIRef
 
         context = None if isinstance(self.graph, Dataset) else self.graph

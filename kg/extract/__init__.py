@@ -16,8 +16,8 @@ from spacy.tokens import Doc
 from kg.errors import ModelNotFoundError
 from kg.extract.context import Context
 from kg.extract.coref import Coref, np_title_head
-from kg.extract.dates import find_times
-from kg.extract.entities import Cluster, cluster, find_mentions
+from kg.extract.dates import find_times, resolve_times, times_by_token
+from kg.extract.entities import Cluster, Words, cluster, find_mentions
 from kg.extract.legislation import find_actions, find_laws, law_entities
 from kg.extract.roles import find_roles
 from kg.extract.statements import find_statements
@@ -93,10 +93,12 @@ def extract_all(articles: Iterable[Article], *, nlp: Language | None = None,
 
 def from_doc(article: Article, doc: Doc) -> Article:
     """Run every extraction rule over a parsed article."""
-    mentions = find_mentions(doc)
+    words = Words(doc)
+    mentions = find_mentions(doc, words)
     clusters = cluster(doc, mentions)
-    ctx = Context(doc=doc, article=article, clusters=clusters)
-    times = find_times(doc, article.date)
+    ctx = Context(doc=doc, article=article, clusters=clusters, words=words)
+    dated = resolve_times(doc, article.date)
+    times = find_times(dated)
     roles = find_roles(ctx)
     coref = Coref(ctx, roles)
     roles += _lede_roles(ctx, coref, roles)
@@ -105,7 +107,7 @@ def from_doc(article: Article, doc: Doc) -> Article:
     roles += _described_roles(ctx, coref, roles)
     laws = find_laws(ctx)
     law_ents, law_keys = law_entities(ctx, laws, 1)
-    actions = find_actions(ctx, coref, laws, law_keys, times)
+    actions = find_actions(ctx, coref, laws, law_keys, times, times_by_token(dated))
     entities = [_entity(ctx, c) for c in clusters]
     used = {a.law for a in actions}
     entities += [e for e in law_ents if e.key in used]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg.extract.entities import Cluster, Mention
+from kg.extract.entities import Cluster, Mention, Words
 from kg.model import Article, Evidence, Span
 
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
@@ -27,6 +27,7 @@ class Context:
     nested: dict[int, str] = field(default_factory=dict)
     mention_of: dict[int, Mention] = field(default_factory=dict)
     in_quote: list[bool] = field(default_factory=list)
+    words: Words | None = None  # read from ``doc`` if not given
 
     def __post_init__(self) -> None:
         self.tok_entity = [None] * len(self.doc)
@@ -43,12 +44,10 @@ class Context:
         self.text = self.article.text  # == doc.text, which spaCy rebuilds on every access
         self.in_quote = _quoted_chars(self.text)
         self.sents = list(self.doc.sents)
-        # each token's lower case, lemma and dependency, read once: rules scan these for the
-        # rare words they start from and make spaCy token objects only there
-        tokens = list(self.doc)
-        self.lower = [t.lower_ for t in tokens]
-        self.lemma = [t.lemma_ for t in tokens]
-        self.dep = [t.dep_ for t in tokens]
+        # each token's lower case, lemma and dependency: rules scan these for the rare words
+        # they start from and make spaCy token objects only there
+        words = self.words or Words(self.doc)
+        self.lower, self.lemma, self.dep = words.lower, words.lemma, words.dep
 
     # ------------------------------------------------------------ entities
     def entity_of(self, tok: Token) -> str | None:

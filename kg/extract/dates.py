@@ -107,38 +107,35 @@ def _month(text: str) -> int | None:
     return None
 
 
-def find_times(doc: Doc, today: dt.date | None) -> dict[int, TimeRef]:
-    """The first resolvable time expression of each sentence, keyed by its first token."""
+def resolve_times(doc: Doc, today: dt.date | None) -> list[tuple[int, int, TimeRef]]:
+    """Every resolvable time expression of the text, in order: the first token of its
+    sentence, its syntactic root token and the time (none without the article's date)."""
     if today is None:
-        return {}
-    out: dict[int, TimeRef] = {}
-    for ent in doc.ents:
-        if ent.label_ not in {"DATE", "TIME"}:
-            continue
-        start = ent.sent.start
-        if start in out:
-            continue
-        days = resolve_date(ent.text, today)
-        if days is None:
-            continue
-        span = Span(ent.start_char, ent.end_char, ent.text)
-        out[start] = TimeRef(span=span, begin=days[0], end=days[1])
-    return out
-
-
-def times_by_token(doc: Doc, today: dt.date | None) -> dict[int, TimeRef]:
-    """Every resolvable time expression of the text, keyed by its syntactic root token."""
-    if today is None:
-        return {}
-    out: dict[int, TimeRef] = {}
+        return []
+    out = []
     for ent in doc.ents:
         if ent.label_ not in {"DATE", "TIME"}:
             continue
         days = resolve_date(ent.text, today)
         if days is not None:
             span = Span(ent.start_char, ent.end_char, ent.text)
-            out[ent.root.i] = TimeRef(span=span, begin=days[0], end=days[1])
+            out.append((ent.sent.start, ent.root.i, TimeRef(span=span, begin=days[0],
+                                                            end=days[1])))
     return out
+
+
+def find_times(dated: list[tuple[int, int, TimeRef]]) -> dict[int, TimeRef]:
+    """The first time expression of each sentence (of ``resolve_times``), keyed by the
+    sentence's first token."""
+    out: dict[int, TimeRef] = {}
+    for sent_start, _, when in dated:
+        out.setdefault(sent_start, when)
+    return out
+
+
+def times_by_token(dated: list[tuple[int, int, TimeRef]]) -> dict[int, TimeRef]:
+    """Every time expression (of ``resolve_times``), keyed by its root token."""
+    return {root: when for _, root, when in dated}
 
 
 def time_of(word: Token, times: dict[int, TimeRef]) -> TimeRef | None:

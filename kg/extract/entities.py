@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract import lexicon as lex
 from kg.extract.grouping import _SHORT_TAILS, Cluster, Mention, cluster
 
-__all__ = ["Cluster", "Mention", "cluster", "find_mentions"]
+__all__ = ["Cluster", "Mention", "Words", "cluster", "find_mentions"]
 
 _KIND = {"PERSON": "Person", "ORG": "Organization", "GPE": "Location", "LOC": "Location",
          "FAC": "Location", "NORP": "Organization"}
@@ -30,15 +30,17 @@ _NOT_NAMES = _MONTHS | {"god", "internet", "web", "christmas", "easter", "the", 
                         "qc", "mp", "mep", "if", "but", "and", "or", "when", "while"}
 
 
-class _Words:
-    """Each token's text and lower case, read once per document: the rules below look for
-    rare words (titles, honorifics, organisation heads) and make spaCy token objects only
-    where one stands, instead of one per token per rule."""
+class Words:
+    """Each token's text, lower case, lemma and dependency, read once per document: rules
+    look for rare words (titles, honorifics, organisation heads, law heads, reporting verbs)
+    and make spaCy token objects only where one stands, instead of one per token per rule."""
 
     def __init__(self, doc: Doc) -> None:
         tokens = list(doc)
         self.text = [t.text for t in tokens]
         self.lower = [t.lower_ for t in tokens]
+        self.lemma = [t.lemma_ for t in tokens]
+        self.dep = [t.dep_ for t in tokens]
 
     def where(self, vocabulary: set[str] | frozenset[str]) -> list[int]:
         """Indices of the tokens whose lower case is in ``vocabulary``, in order."""
@@ -268,7 +270,7 @@ def _name_word(tok: Token) -> bool:
             and tok.lower_ not in lex.TITLE_HEADS)
 
 
-def _pattern_orgs(doc: Doc, words: _Words) -> Iterable[Mention]:
+def _pattern_orgs(doc: Doc, words: Words) -> Iterable[Mention]:
     """Capitalised names headed by Committee, Court, Ministry, ... that the model missed."""
     n = len(doc)
     for h in words.where(lex.ORG_HEADS):
@@ -323,12 +325,11 @@ def _pattern_orgs(doc: Doc, words: _Words) -> Iterable[Mention]:
         yield Mention(start, h + 1, "Organization", doc[start : h + 1].text, votes=1.5)
 
 
-_ROYAL = {"prince", "princess", "king", "queen", "duke", "duchess", "earl", "countess"}
 _HONOR = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame"}
-_HONORIFICS = _HONOR | _ROYAL
+_HONORIFICS = _HONOR | lex.ROYAL
 
 
-def _listed_peers(doc: Doc, words: _Words) -> Iterable[Mention]:
+def _listed_peers(doc: Doc, words: Words) -> Iterable[Mention]:
     """"Lords Ashby, Kerr and Vane": each name of the list is a peer (a person)."""
     n = len(doc)
     for i in words.where({"lords", "ladies"}):
@@ -357,7 +358,7 @@ def _peer_name(tok: Token) -> bool:
         and tok.lower_ not in _NOT_NAMES
 
 
-def _honorific_people(doc: Doc, words: _Words) -> Iterable[Mention]:
+def _honorific_people(doc: Doc, words: Words) -> Iterable[Mention]:
     """"Mr Okoro", "Lord Wren of Hale", "Prince Edward": always people."""
     yield from _listed_peers(doc, words)
     n = len(doc)
@@ -372,7 +373,8 @@ def _honorific_people(doc: Doc, words: _Words) -> Iterable[Mention]:
                     and doc[j + 1].text[:1].isupper():
                 yield Mention(i, j + 2, "Person", doc[i : j + 2].text, votes=3.0)
             continue
-        if low in _ROYAL and j + 1 < n and doc[j].lower_ == "of" and doc[j + 1].text[:1].isupper():
+        if low in lex.ROYAL and j + 1 < n and doc[j].lower_ == "of" \
+                and doc[j + 1].text[:1].isupper():
             yield Mention(i, j + 2, "Person", doc[i : j + 2].text, votes=3.0)  # Prince of Wales
             continue
         while j < n and doc[j].text[:1].isupper() and doc[j].is_alpha and j - i <= 3 \
@@ -388,7 +390,7 @@ def _honorific_people(doc: Doc, words: _Words) -> Iterable[Mention]:
         yield Mention(i, j, "Person", doc[i:j].text, votes=3.0 if low in _HONOR else 2.0)
 
 
-def _title_people(doc: Doc, words: _Words) -> Iterable[Mention]:
+def _title_people(doc: Doc, words: Words) -> Iterable[Mention]:
     """Two capitalised words right after a title ("spokesman John Smith") are a person."""
     n = len(doc)
     for i in words.where(lex.TITLE_HEADS):
@@ -406,7 +408,7 @@ def _title_people(doc: Doc, words: _Words) -> Iterable[Mention]:
         yield Mention(i + 1, j, "Person", doc[i + 1 : j].text, votes=1.5)
 
 
-def _bare_surnames(doc: Doc, words: _Words, chosen: list[Mention],
+def _bare_surnames(doc: Doc, words: Words, chosen: list[Mention],
                    taken: list[bool]) -> Iterable[Mention]:
     """A surname on its own ("Okafor smiled") that the model left untagged."""
     surnames = {doc[m.end - 1].text for m in chosen
@@ -418,9 +420,9 @@ def _bare_surnames(doc: Doc, words: _Words, chosen: list[Mention],
             yield Mention(tok.i, tok.i + 1, "Person", tok.text, votes=1.0)
 
 
-def find_mentions(doc: Doc) -> list[Mention]:
+def find_mentions(doc: Doc, words: Words | None = None) -> list[Mention]:
     """Every entity mention in ``doc``, non-overlapping except for nested organisations."""
-    words = _Words(doc)
+    words = words or Words(doc)
     ner = list(_ner_mentions(doc))
     candidates = (
         [(m, 0) for m in _lexicon_mentions(doc, words.text)]

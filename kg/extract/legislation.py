@@ -7,7 +7,7 @@ from spacy.tokens import Token
 from kg.extract import lexicon as lex
 from kg.extract.context import Context
 from kg.extract.coref import Coref
-from kg.extract.dates import time_of, times_by_token
+from kg.extract.dates import time_of
 from kg.extract.lawcontext import intended, judge, lawmaker_keys
 from kg.extract.laws import LawMention, find_laws, law_entities
 from kg.model import LegislativeAction, TimeRef
@@ -332,14 +332,15 @@ _REFUSAL_NOUNS = {"refusal", "unwillingness", "reluctance", "failure", "inabilit
 
 
 def find_actions(ctx: Context, coref: Coref, laws: list[LawMention], keys: dict[str, str],
-                 times: dict[int, TimeRef]) -> list[LegislativeAction]:
-    """The legislative actions of the article; ``keys`` maps law names to entity keys."""
+                 times: dict[int, TimeRef], all_times: dict[int, TimeRef],
+                 ) -> list[LegislativeAction]:
+    """The legislative actions of the article; ``keys`` maps law names to entity keys,
+    ``times`` gives each sentence's first time and ``all_times`` every time by root token."""
     out: list[LegislativeAction] = []
     seen: set[tuple[int, str, str]] = set()
     seen_extra: set[tuple[int, str, str, str | None]] = set()
     lawmakers = lawmaker_keys(ctx, coref.titles)
     by_head = {m.head: m for m in laws}
-    all_times = times_by_token(ctx.doc, ctx.article.date) if laws else {}
     for law in laws:
         head = ctx.doc[law.head]
         found = _action_of(head)

@@ -15,6 +15,8 @@ HONORIFICS = frozenset(
 )
 #: Honorifics that are part of a peer's name and kept in it ("Lord Wren").
 PEERAGE = frozenset({"lord", "lady", "baroness", "baron", "sir", "dame"})
+#: Royal words that open a name ("Prince Edward", "the Duke of Kent"): part of it, no role.
+ROYAL = frozenset({"prince", "princess", "king", "queen", "duke", "duchess", "earl", "countess"})
 
 #: Head words of titles and offices (lower case). Multi-word titles are built around them.
 TITLE_HEADS = frozenset(

@@ -11,7 +11,6 @@ from kg.extract.context import Context
 from kg.model import Role
 
 DETS = {"the", "a", "an"}
-_ROYAL = {"prince", "princess", "king", "queen", "duke", "duchess", "earl", "countess"}
 _LEAD_VERBS = {"lead": "leader", "chair": "chair", "head": "head", "run": "head"}
 
 
@@ -282,7 +281,7 @@ def _listed(ctx: Context, start: int, stop: int) -> Role | None:
             i = ctx.mention_bounds(doc[i])[0] - 1
         else:
             break
-    if i < stop or (title := singular_title(doc[i].text)) is None or title in _ROYAL:
+    if i < stop or (title := singular_title(doc[i].text)) is None or title in lex.ROYAL:
         return None  # "princes Edward and Harald": part of their names, as "Prince Edward"
     after = i + 2 if doc[i + 1].text == "," else i + 1
     if ctx.tok_entity[after] is None or ctx.kind[ctx.tok_entity[after] or ""] != "Person":
@@ -315,11 +314,9 @@ def find_roles(ctx: Context) -> list[Role]:
         # 1. title before the name: "Tory leader Simon Ash", "the region's ... boss Chen";
         # a plural one before a list of names: "Labour councillors Ann Cole and Tom Reid"
         listed = _listed(ctx, start, sent.start)
-        if listed is not None:
-            roles.append(listed)
         found = None if listed is not None else title_before(ctx, start, stop=sent.start)
         if listed is not None:
-            pass
+            roles.append(listed)
         elif found:
             first, org = found
             role = role_of(ctx, person, first, start, org, doc[start], "title-before-name", 0.9,
