@@ -78,3 +78,30 @@ def test_compiled_shapes_give_the_reports_of_a_fresh_validation(monkeypatch) -> 
         assert verdicts.count(True) >= 12 and verdicts.count(False) >= 12, verdicts
     finally:
         graph_mod._engine.cache_clear()
+
+
+def test_nquads_input_gets_the_verdicts_and_reports_of_a_fresh_validation(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The build's input (N-Quads text, as ``validate_quads`` makes it) takes the native
+    shortcut when it conforms; a broken graph still gets pyshacl-turbo's full report."""
+    turbo = pytest.importorskip("pyshacl_turbo")
+    from pyshacl_turbo.rdf import Input
+
+    monkeypatch.delenv("NEWSKG_SHACL", raising=False)
+    graph_mod._engine.cache_clear()
+    try:
+        compiled = graph_mod._engine()
+        verdicts = []
+        for ds in _graphs():
+            text = "".join(g.serialize(format="nt") for g in ds.graphs())  # N-Quads' subset
+            data = Input(text, "nquads", None, {}, preserve_ids=True)
+            got = compiled(data, shacl_graph=_shapes())
+            want = turbo.validate(ds, shacl_graph=_shapes())
+            assert got[0] == want[0]
+            if got[0]:
+                assert got[1] is None  # no report graph made for a graph that conforms
+            else:
+                assert _results(got[1]) == _results(want[1])
+            verdicts.append(got[0])
+        assert verdicts.count(True) >= 12 and verdicts.count(False) >= 12, verdicts
+    finally:
+        graph_mod._engine.cache_clear()
