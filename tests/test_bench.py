@@ -216,3 +216,25 @@ def test_bench_update_needs_the_earlier_runs(tmp_path: Path) -> None:
                           cwd=ROOT, timeout=60)
     assert proc.returncode != 0 and "--update needs --only" in proc.stderr
     assert not (tmp_path / "B.md").exists()
+
+
+def test_bench_extract_target_is_on_news_and_generated_is_a_stress_run() -> None:
+    """#3's build/parse target is read on news articles; generated ones (several times the
+    facts per word) are shown with their density and no verdict."""
+    bench = runner.Bench("bench_extract", "Build throughput against spaCy's nlp.pipe")
+
+    def outcome(label: str, per_word: str, ratio: str) -> runner.Outcome:
+        stdout = (f"## Build throughput (60 corpus articles, 7,000 words, 9,000 quads: "
+                  f"{per_word} per word; 5 rounds; CPU seconds of the process)\n\n"
+                  "| measurement | seconds | articles/s | spread |\n|---|---:|---:|---:|\n"
+                  f"| **ratio build / parse** (median of the rounds' ratios) | **{ratio}** | "
+                  "target <= 1.25 on news | |\n")
+        return runner.Outcome(bench, [], label=label, stdout=stdout)
+
+    news = runner.glance_extract(outcome("real: bbc-news.jsonl", "1.6", "1.31"))
+    assert news == [("build / nlp.pipe (real: bbc-news.jsonl)", "\u2264 1.25", "1.31 (**missed**)")]
+    assert runner.glance_extract(outcome("", "1.6", "1.20"))[0][2] == "1.20 (met)"
+    stress = runner.glance_extract(outcome("generated", "5.4", "1.45"))
+    assert stress == [("build / nlp.pipe (generated)", "none: stress (5.4 quads per word)", "1.45")]
+    table = runner.throughput_table([outcome("generated", "5.4", "1.45")])
+    assert re.search(r"^\| generated \| 60 \| 7,000 \| 5\.4 \|.*\*\*1\.45\*\* \|$", table, re.M)
