@@ -56,6 +56,26 @@ TITLE_MODIFIERS = frozenset(
     """.split()
 )
 
+#: Occupations named before a name ("jockey Ann Hill", "rock star Lee Ray") that the suffix
+#: test of ``roles.is_occupation`` ("-er", "-ist", "-man", ...) does not catch.
+OCCUPATIONS = frozenset(
+    """
+    star chef cook jockey pilot nurse surgeon poet vet architect diplomat tycoon magnate
+    mogul cleric monk nun chaplain soldier corporal brigadier marshal medic paramedic
+    midwife athlete referee umpire mechanic academic scholar comic critic pundit
+    columnist playwright astronaut spy model butler maid nanny scrum-half fly-half
+    full-back centre-back wing-back left-back right-back film-maker
+    """.split()
+)
+#: Ranks and styles that stand right before a name and head a title of their own, even
+#: after another description ("former army commander Colonel Ann Hill": two titles).
+RANKS = frozenset({"professor", "colonel", "captain", "admiral", "brigadier", "sergeant",
+                   "corporal", "commodore", "major"})
+#: Words that open a rank's own title instead of being a second title ("Lieutenant Colonel").
+RANK_PREFIXES = frozenset({"lieutenant", "lance", "staff", "wing", "flight", "group", "major",
+                           "brigadier", "detective", "vice", "rear", "deputy", "assistant",
+                           "associate", "visiting", "emeritus", "regius", "chief", "sub"})
+
 #: Reporting verbs (lemmas) that introduce what someone said or wrote.
 SPEECH_VERBS = frozenset(
     """

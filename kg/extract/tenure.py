@@ -15,7 +15,7 @@ from spacy.tokens import Token
 from kg.extract import lexicon as lex
 from kg.extract.context import Context
 from kg.extract.coref import Coref
-from kg.extract.roles import DETS, org_after, role_of, title_before
+from kg.extract.titles import DETS, org_after, role_of, title_before
 from kg.model import Role
 
 #: Nouns of a time in office: "in her first week as mayor".
