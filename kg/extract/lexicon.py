@@ -76,6 +76,17 @@ RANK_PREFIXES = frozenset({"lieutenant", "lance", "staff", "wing", "flight", "gr
                            "brigadier", "detective", "vice", "rear", "deputy", "assistant",
                            "associate", "visiting", "emeritus", "regius", "chief", "sub"})
 
+#: Adjectives that describe a person rather than name an office: a title phrase read
+#: backwards from its head ends before them ("veteran comedian Ann Hill" -> "comedian").
+DESCRIPTIVE_ADJECTIVES = frozenset(
+    """
+    apparent alleged so-called veteran famous legendary late young fellow jailed convicted
+    disgraced embattled beleaguered troubled controversial outspoken popular acclaimed
+    award-winning celebrated renowned prominent respected influential well-known
+    best-selling double triple top leading
+    """.split()
+)
+
 #: Reporting verbs (lemmas) that introduce what someone said or wrote.
 SPEECH_VERBS = frozenset(
     """

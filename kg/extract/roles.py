@@ -143,15 +143,16 @@ def find_roles(ctx: Context) -> list[Role]:
                          first, end - 1)
             if role:
                 roles.append(role)
-        elif start - 1 >= sent.start and doc[start - 1].pos_ == "NOUN" \
-                and doc[start - 1].text.islower() and doc[start - 1].dep_ == "compound":
-            # "auctioneer Jo Marsh", "amateur jockey Leo Hart"
-            word, wstart = word_at(doc, start - 1)
-            if is_occupation(word) or wstart < start - 1:
-                role = role_of(ctx, person, wstart, start, None, doc[start], "descriptor-before",
-                             0.6, wstart, end - 1, any_noun=True)
-                if role:
-                    roles.append(role)
+        elif start - 1 >= sent.start and doc[start - 1].pos_ in {"NOUN", "VERB", "PROPN"} \
+                and doc[start - 1].text.islower() and doc[start - 1].dep_ == "compound" \
+                and (found := title_before(ctx, start, stop=sent.start, occupation=True)):
+            # "auctioneer Jo Marsh" (the model may tag it a verb), "former royal chef Leo
+            # Hart", "point-to-point jockey Ann Bell"
+            first, org = found
+            role = role_of(ctx, person, first, start, org, doc[start], "descriptor-before",
+                         0.6, first, end - 1, any_noun=True)
+            if role:
+                roles.append(role)
         # 2. apposition after the name
         if end + 1 < sent.end and doc[end].text == ",":
             role = _apposition_after(ctx, person, start, end)

@@ -30,6 +30,16 @@ _NOT_OCCUPATIONS = {
     "loser", "newcomer", "man", "woman", "person", "people", "member", "owner", "holder",
     "power", "water", "corner", "border", "summer", "winter", "quarter", "chapter", "career",
     "computer", "manner", "murder", "monster", "minister", "former", "banner", "dinner",
+    # what someone is or did, not a position: "robber Ann Hill", "teenager Tom Reid"
+    "teenager", "youngster", "pensioner", "prisoner", "robber", "murderer", "killer",
+    "survivor", "visitor", "protester", "demonstrator", "passenger", "commuter", "shopper",
+    "taxpayer", "opponent", "defendant", "claimant", "applicant", "migrant", "immigrant",
+    "sufferer", "giant", "character", "thriller", "replacement", "qualifier", "rival",
+    "neighbour", "neighbor", "relative", "student", "pupil", "client", "victim", "consumer",
+    "listener", "viewer", "reader", "follower", "admirer", "lover", "boyfriend",
+    "girlfriend", "fiancee", "fiance", "widow", "widower", "grandmother", "grandfather",
+    "business", "process", "access", "success", "address", "progress", "congress", "witness",
+    "department", "restaurant", "plant", "event", "talent", "accident",
 }
 _OCCUPATION_SUFFIXES = ("er", "or", "ist", "man", "woman", "ian", "eer", "ant", "ent", "ess")
 
@@ -42,9 +52,12 @@ def is_occupation(word: str) -> bool:
         (True, False)
     """
     word = word.lower()
-    if word in lex.TITLE_HEADS:
+    if word in lex.TITLE_HEADS or word in lex.OCCUPATIONS:
         return True
-    return word.endswith(_OCCUPATION_SUFFIXES) and word not in _NOT_OCCUPATIONS and len(word) > 4
+    if "-" in word:  # "singer-songwriter", "film-maker": by the last part
+        word = word.rsplit("-", 1)[1]
+    return word.endswith(_OCCUPATION_SUFFIXES) and not word.endswith(("ment", "ness")) \
+        and word not in _NOT_OCCUPATIONS and len(word) > 4
 
 
 def is_head(doc: Doc, i: int) -> bool:
@@ -52,15 +65,19 @@ def is_head(doc: Doc, i: int) -> bool:
     return word in lex.TITLE_HEADS or doc[i].lower_ in lex.TITLE_HEADS
 
 
-def title_before(ctx: Context, end: int, *, stop: int = 0) -> tuple[int, str | None] | None:
+def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = False
+                 ) -> tuple[int, str | None] | None:
     """Find a title phrase ending just before token ``end`` ("Tory leader", "home secretary").
+
+    Args:
+        occupation: also take a noun that names an occupation as the head ("royal chef").
 
     Returns:
         The first token of the title and the organisation named inside it, or None.
     """
     doc = ctx.doc
     i = end - 1
-    if i < stop or not is_head(doc, i):
+    if i < stop or not (is_head(doc, i) or occupation and is_occupation(word_at(doc, i)[0])):
         return None
     org: str | None = None
     first = i
@@ -77,6 +94,9 @@ def title_before(ctx: Context, end: int, *, stop: int = 0) -> tuple[int, str | N
             i -= 1
             continue
         low = tok.lower_
+        if i < end - 1 and (word in lex.DESCRIPTIVE_ADJECTIVES or occupation and not (
+                doc[wstart].is_lower or low in lex.TITLE_MODIFIERS)):
+            break  # "veteran comedian", "German composer", "Final Wars producer": not the title
         if word in lex.TITLE_HEADS or low in lex.TITLE_HEADS or low in lex.TITLE_MODIFIERS \
                 or word in lex.TITLE_MODIFIERS:
             first = i = wstart
@@ -84,6 +104,17 @@ def title_before(ctx: Context, end: int, *, stop: int = 0) -> tuple[int, str | N
             continue
         if low in {"and", "&"} and i > stop and i + 1 < end and doc[i - 1].text[:1].isupper() \
                 and doc[i + 1].text[:1].isupper():
+            i -= 1
+            continue
+        if low == "and" and i > stop and i + 1 < end and doc[i + 1].text.islower() \
+                and doc[i - 1].text.islower() and not is_occupation(doc[i - 1].text) and (
+                    doc[i - 1].lower_ in lex.TITLE_MODIFIERS
+                    or doc[i - 1].dep_ in {"compound", "amod", "nmod"}):
+            i -= 1  # "transport and environment spokesman": two words of one portfolio
+            continue
+        if wstart < i and word.islower() and all(
+                t.is_alpha or t.text == "-" for t in doc[wstart : i + 1]):
+            first = i = wstart  # "point-to-point jockey", "long-serving MP"
             i -= 1
             continue
         if tok.is_alpha and (tok.text[:1].isupper() or tok.pos_ in {"NOUN", "ADJ"}) \
@@ -109,6 +140,8 @@ def title_text(ctx: Context, first: int, end: int) -> str:
             key is not None and ctx.kind[key] == "Organization")  # "Commission for X chairman"
         if key is not None and ctx.kind[key] == "Organization" and not in_phrase:
             continue
+        if tok.ent_type_ == "NORP" and not tok.is_lower and tok.lower_ not in lex.TITLE_MODIFIERS:
+            continue  # "former British commander": a nationality, not part of the title
         words.append(tok.text_with_ws)
     title = "".join(words).strip().lower().replace("’", "'")
     title = " ".join(title.split()).replace(" - ", "-")
