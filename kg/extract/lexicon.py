@@ -83,7 +83,7 @@ DESCRIPTIVE_ADJECTIVES = frozenset(
     apparent alleged so-called veteran famous legendary late young fellow jailed convicted
     disgraced embattled beleaguered troubled controversial outspoken popular acclaimed
     award-winning celebrated renowned prominent respected influential well-known
-    best-selling double triple top leading
+    best-selling double triple top leading married
     """.split()
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from kg.extract import lexicon as lex
@@ -11,8 +12,10 @@ from kg.extract.titles import (
     for_phrase,
     is_head,
     is_occupation,
+    member_title,
     org_after,
     owner_before,
+    portfolio_before,
     role_of,
     singular_title,
     title_before,
@@ -119,7 +122,7 @@ def _listed(ctx: Context, start: int, stop: int) -> Role | None:
     words = title_text(ctx, first, i)
     person = ctx.tok_entity[start]
     assert person is not None
-    title = f"{words} {title}".strip()
+    title = member_title(f"{words} {title}".strip())
     return Role(person=person, title=title, organization=org, former=title.startswith(
         "former "), evidence=ctx.evidence(doc[start].sent, first, start, "plural-title-list",
                                           0.75))
@@ -133,58 +136,18 @@ def find_roles(ctx: Context) -> list[Role]:
         sent = doc[start].sent
         # 1. title before the name: "Tory leader Simon Ash", "the region's ... boss Chen";
         # a plural one before a list of names: "Labour councillors Ann Cole and Tom Reid"
-        listed = _listed(ctx, start, sent.start)
-        found = None if listed is not None else title_before(ctx, start, stop=sent.start)
-        if listed is not None:
-            roles.append(listed)
-        elif found:
-            first, org = found
-            role = role_of(ctx, person, first, start, org, doc[start], "title-before-name", 0.9,
-                         first, end - 1)
-            if role:
-                roles.append(role)
-        elif start - 1 >= sent.start and doc[start - 1].pos_ in {"NOUN", "VERB", "PROPN"} \
-                and doc[start - 1].text.islower() and doc[start - 1].dep_ == "compound" \
-                and (found := title_before(ctx, start, stop=sent.start, occupation=True)):
-            # "auctioneer Jo Marsh" (the model may tag it a verb), "former royal chef Leo
-            # Hart", "point-to-point jockey Ann Bell"
-            first, org = found
-            role = role_of(ctx, person, first, start, org, doc[start], "descriptor-before",
-                         0.6, first, end - 1, any_noun=True)
-            if role:
-                roles.append(role)
+        before, lead = _before_name(ctx, person, start, end)
+        roles += before
         # 2. apposition after the name
         if end + 1 < sent.end and doc[end].text == ",":
             role = _apposition_after(ctx, person, start, end)
             if role:
                 roles.append(role)
-        # 3. apposition before the name: "the home secretary, Ruth Kemp,"
-        if start >= 2 and doc[start - 1].text == "," and not doc[start - 2].is_punct:
-            head_end, of_org = start - 1, None
-            key = ctx.entity_of(doc[start - 2])
-            if key is not None and ctx.kind[key] == "Organization":
-                # "the chairman of Coastal Watch UK, Sir Ian Pryce,"
-                m_start, _ = ctx.mention_bounds(doc[start - 2])
-                m_start = min(m_start, min((i for i in range(sent.start, start - 1)
-                                            if ctx.nested.get(i) == key), default=m_start))
-                i = m_start - 1
-                while i > sent.start and doc[i].lower_ in DETS:
-                    i -= 1
-                if i > sent.start and doc[i].lower_ in {"of", "at", "for"}:
-                    head_end, of_org = i, key
-            found = title_before(ctx, head_end, stop=sent.start)
-            if found:
-                first, org = found
-                owner = owner_before(ctx, first - 1, sent.start)
-                if owner is not None:
-                    org = org or owner[1]
-                if first == sent.start or doc[first - 1].lower_ in DETS | {",", "by", "to"} \
-                        or owner is not None:
-                    org = org or of_org
-                    role = role_of(ctx, person, first, head_end, org, doc[start],
-                                 "apposition-before", 0.8, first, end - 1)
-                    if role:
-                        roles.append(role)
+        # 3. apposition before the name (or before its title): "the home secretary, Ruth
+        # Kemp,", "the paper's editor, Tory MP Ann Hill"
+        role = _apposition_before(ctx, person, lead, start, end)
+        if role:
+            roles.append(role)
         # 5. post-nominals and judicial styles: "Ben Marsh QC", "Lord Justice Hale"
         if end < sent.end and doc[end].text in _POSTNOMINAL_ROLES:
             roles.append(Role(person=person, title=doc[end].text.lower(), evidence=ctx.evidence(
@@ -201,6 +164,132 @@ def find_roles(ctx: Context) -> list[Role]:
                 roles.append(role)
     return _dedupe(roles)
 
+
+
+def _before_name(ctx: Context, person: str, start: int, end: int) -> tuple[list[Role], int]:
+    """Titles right before a name, and the first token of what they cover (``start`` if none).
+
+    "Tory leader Simon Ash", "Labour councillors Ann Cole and Tom Reid", "auctioneer Jo
+    Marsh", "Lib Dem spokeswoman for women Ann Hill", "former army commander Colonel Ann Hill"
+    (two titles: a rank stands on its own).
+    """
+    doc = ctx.doc
+    sent = doc[start].sent
+    listed = _listed(ctx, start, sent.start)
+    if listed is not None:
+        return [listed], start
+    found = title_before(ctx, start, stop=sent.start)
+    rule, confidence, any_noun = "title-before-name", 0.9, False
+    if found is None and start - 1 >= sent.start and doc[start - 1].text.islower() \
+            and doc[start - 1].pos_ in {"NOUN", "VERB", "PROPN"} \
+            and doc[start - 1].dep_ == "compound":
+        # "auctioneer Jo Marsh" (the model may tag it a verb), "former royal chef Leo Hart"
+        found = title_before(ctx, start, stop=sent.start, occupation=True)
+        rule, confidence, any_noun = "descriptor-before", 0.6, True
+    if found is None:
+        found = portfolio_before(ctx, start, stop=sent.start)
+        rule, confidence = "title-before-name", 0.8
+    if found is None:
+        return [], start
+    first, org = found
+    out = []
+    rank = start - 1
+    if doc[rank].lower_ in lex.RANKS and first < rank and not doc[rank - 1].is_punct \
+            and doc[rank - 1].lower_ not in lex.RANK_PREFIXES \
+            and doc[rank - 1].pos_ in {"NOUN", "PROPN"} and ctx.entity_of(doc[rank - 1]) is None:
+        # "transport expert professor Ann Hill", "former army commander Colonel Ann Hill"
+        out.append(Role(person=person, title=doc[rank].lower_, evidence=ctx.evidence(
+            sent, rank, end - 1, "rank-before-name", 0.8)))
+        found = title_before(ctx, rank, stop=sent.start)
+        if found is None:
+            return out, first
+        first, org = found
+        role = role_of(ctx, person, first, rank, org, doc[start], rule, confidence, first,
+                       end - 1, any_noun=any_noun)
+    else:
+        role = role_of(ctx, person, first, start, org, doc[start], rule, confidence, first,
+                       end - 1, any_noun=any_noun)
+    if role:
+        out.append(role)
+    return out, first
+
+
+def _apposition_before(ctx: Context, person: str, lead: int, start: int, end: int
+                       ) -> Role | None:
+    """A title in apposition before the name or before the name's own title: "the home
+    secretary, Ruth Kemp,", "the chairman of Coastal Watch UK, Sir Ian Pryce,", "the Bishop
+    of Dunmore, the Rt Rev Ann Hill", "his predecessor as treasurer, Tom Reid"."""
+    doc = ctx.doc
+    sent = doc[start].sent
+    titled = lead < start
+    if lead == start and lead - 1 > sent.start and doc[lead - 1].lower_ == "the" \
+            and doc[start].lower_ in _CLERICAL_STYLES:
+        lead -= 1  # "the Bishop of Dunmore, the Rt Rev Ann Hill"
+    if lead < 2 or doc[lead - 1].text != "," or doc[lead - 2].is_punct:
+        return None
+    head_end, of_org = lead - 1, None
+    key = ctx.entity_of(doc[lead - 2])
+    if key is not None and ctx.kind[key] == "Organization":
+        # "the chairman of Coastal Watch UK, Sir Ian Pryce,"
+        m_start, _ = ctx.mention_bounds(doc[lead - 2])
+        m_start = min(m_start, min((i for i in range(sent.start, lead - 1)
+                                    if ctx.nested.get(i) == key), default=m_start))
+        i = m_start - 1
+        while i > sent.start and doc[i].lower_ in DETS:
+            i -= 1
+        if i > sent.start and doc[i].lower_ in {"of", "at", "for"}:
+            head_end, of_org = i, key
+    found = title_before(ctx, head_end, stop=sent.start)
+    title_end = head_end
+    if found is None and of_org is None:
+        # "the Secretary of State for Health, Ann Hill": the title runs to the comma
+        found, title_end = _of_phrase_title(ctx, lead - 1, sent.start), lead - 1
+    if found is None:
+        return None
+    first, org = found
+    root = next((t for t in doc[first:title_end] if not first <= t.head.i < title_end), None)
+    if root is None or root.dep_ == "attr":
+        return None  # "Asked if she was a member of the board, Ms Hill said"
+    # "his predecessor as treasurer, Tom Reid": a former office
+    succession = first - 2 >= sent.start and doc[first - 1].lower_ == "as" \
+        and doc[first - 2].lemma_ in {"predecessor", "successor"}
+    if titled and not succession \
+            and not any(t.dep_ == "appos" and t.head == root for t in doc[start:end]) \
+            and not (root.dep_ == "appos" and start <= root.head.i < end):
+        return None  # "his remark to a reporter, Tory MP Ann Hill said": two people
+    former = succession and doc[first - 2].lemma_ == "predecessor"
+    owner = owner_before(ctx, first - 1, sent.start)
+    if owner is not None:
+        org = org or owner[1]
+    elif not (succession or first == sent.start
+              or doc[first - 1].lower_ in DETS | {",", "by", "to"}):
+        return None
+    role = role_of(ctx, person, first, title_end, org or of_org, doc[start], "apposition-before",
+                   0.8, first, end - 1)
+    if role is not None and former and not role.former:
+        role = dataclasses.replace(role, title="former " + role.title, former=True)
+    return role
+
+
+_CLERICAL_STYLES = {"rt", "right", "rev", "revd", "reverend", "very", "most", "hon"}
+
+
+def _of_phrase_title(ctx: Context, comma: int, stop: int) -> tuple[int, str | None] | None:
+    """A title whose "of"/"for" phrase ends at ``comma``: the leftmost such phrase within
+    eight tokens ("Secretary of State for the Family", "Bishop of Dunmore")."""
+    doc = ctx.doc
+    best = None
+    for k in range(comma - 2, max(stop, comma - 9), -1):
+        tok = doc[k]
+        key = ctx.entity_of(tok)
+        if not (tok.is_alpha or tok.text == "-") or tok.pos_ in {"VERB", "AUX", "PRON"} \
+                or key is not None and ctx.kind[key] == "Person":
+            break
+        if tok.lower_ in {"of", "for"}:
+            found = title_before(ctx, k, stop=stop)
+            if found is not None:
+                best = found
+    return best
 
 def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
     doc = ctx.doc

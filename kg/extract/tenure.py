@@ -36,7 +36,9 @@ def tenure_roles(ctx: Context, coref: Coref) -> list[Role]:
     for i, dep in enumerate(ctx.dep):
         if dep == "prep" and ctx.lower[i] == "as":
             found = _after_as(ctx, doc[i], coref)
-        elif dep == "attr" and (tok := doc[i]).head.lemma_ == "be" and tok.pos_ == "NOUN":
+        elif dep == "attr" and (tok := doc[i]).head.lemma_ == "be" and (
+                tok.pos_ == "NOUN" or tok.pos_ == "PROPN" and ctx.lower[i] in lex.TITLE_HEADS):
+            # "when he was Home Secretary": a capitalised title is tagged a proper noun
             found = _copular(ctx, tok, coref)
         else:
             continue

@@ -39,7 +39,7 @@ _NOT_OCCUPATIONS = {
     "listener", "viewer", "reader", "follower", "admirer", "lover", "boyfriend",
     "girlfriend", "fiancee", "fiance", "widow", "widower", "grandmother", "grandfather",
     "business", "process", "access", "success", "address", "progress", "congress", "witness",
-    "department", "restaurant", "plant", "event", "talent", "accident",
+    "department", "restaurant", "plant", "event", "talent", "accident", "defector",
 }
 _OCCUPATION_SUFFIXES = ("er", "or", "ist", "man", "woman", "ian", "eer", "ant", "ent", "ess")
 
@@ -61,8 +61,10 @@ def is_occupation(word: str) -> bool:
 
 
 def is_head(doc: Doc, i: int) -> bool:
+    """True if token ``i`` ends a title head ("minister", "co-ordinator", "law lord")."""
     word, _ = word_at(doc, i)
-    return word in lex.TITLE_HEADS or doc[i].lower_ in lex.TITLE_HEADS
+    return word in lex.TITLE_HEADS or doc[i].lower_ in lex.TITLE_HEADS or (
+        word == "lord" and i > 0 and doc[i - 1].lower_ == "law" and doc[i].is_lower)
 
 
 def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = False
@@ -106,14 +108,12 @@ def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = Fa
                 and doc[i + 1].text[:1].isupper():
             i -= 1
             continue
-        if low == "and" and i > stop and i + 1 < end and doc[i + 1].text.islower() \
-                and doc[i - 1].text.islower() and not is_occupation(doc[i - 1].text) and (
-                    doc[i - 1].lower_ in lex.TITLE_MODIFIERS
-                    or doc[i - 1].dep_ in {"compound", "amod", "nmod"}):
+        if low == "and" and i > stop and i + 1 < end and doc[i + 1].is_lower \
+                and doc[i - 1].is_lower and doc[i - 1].lower_ in lex.TITLE_MODIFIERS:
             i -= 1  # "transport and environment spokesman": two words of one portfolio
             continue
-        if wstart < i and word.islower() and all(
-                t.is_alpha or t.text == "-" for t in doc[wstart : i + 1]):
+        if wstart < i and (word.startswith("ex-") or not word.endswith(("ing", "ed")) and all(
+                t.is_lower or t.text == "-" for t in doc[wstart : i + 1])):
             first = i = wstart  # "point-to-point jockey", "long-serving MP"
             i -= 1
             continue
@@ -131,6 +131,24 @@ def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = Fa
     return first, org
 
 
+
+def portfolio_before(ctx: Context, end: int, *, stop: int = 0) -> tuple[int, str | None] | None:
+    """A portfolio title with its "for" phrase ending just before token ``end``:
+    "Lib Dem spokeswoman for women Ann Hill", "minister for Europe Tom Reid"."""
+    doc = ctx.doc
+    for f in range(end - 1, max(stop, end - 6) - 1, -1):
+        tok = doc[f]
+        if tok.lower_ == "for" and f < end - 1:
+            if word_at(doc, f - 1)[0] not in PORTFOLIO_TITLES or doc[f + 1].lower_ in DETS \
+                    and f + 2 == end:
+                return None  # "a spokesman for the Kemp Trust" where the model saw a person
+            return title_before(ctx, f, stop=stop)
+        key = ctx.entity_of(tok)
+        if not tok.is_alpha or tok.pos_ in {"VERB", "AUX", "PRON"} \
+                or key is not None and ctx.kind[key] == "Person":
+            return None
+    return None
+
 def title_text(ctx: Context, first: int, end: int) -> str:
     words = []
     in_phrase = False
@@ -147,16 +165,36 @@ def title_text(ctx: Context, first: int, end: int) -> str:
     title = " ".join(title.split()).replace(" - ", "-")
     if title.startswith(("ex-", "ex ")):
         title = "former " + title[3:]  # "ex-minister" is a former minister
-    return title
+    return member_title(title)
+
+
+#: Words kept before "member": the rest names the body ("senior shadow cabinet member").
+_MEMBER_KEEPS = {"former", "senior", "junior", "founding", "founder", "leading", "honorary",
+                 "life", "associate", "full", "longest-serving", "long-standing"}
+
+
+def member_title(title: str) -> str:
+    """A member's title without the body it names, which is the organisation's part.
+
+    Examples:
+        >>> member_title("senior shadow cabinet member"), member_title("board member")
+        ('senior member', 'member')
+    """
+    words = title.split()
+    if len(words) < 2 or words[-1] != "member":
+        return title
+    return " ".join([w for w in words[:-1] if w in _MEMBER_KEEPS] + ["member"])
 
 
 def role_of(ctx: Context, person: str, first: int, end: int, org: str | None, sent_tok: Token,
           rule: str, confidence: float, a: int, b: int, *, any_noun: bool = False) -> Role | None:
     title = title_text(ctx, first, end)
-    if not title or title in lex.HONORIFICS or title in {"former", "mr", "ms", "mrs"}:
+    if not title or title in lex.HONORIFICS and title not in lex.RANKS \
+            or title in {"former", "mr", "ms", "mrs"}:
         return None
-    last = title.split(" for ")[0].split()[-1]
-    if last not in lex.TITLE_HEADS and not is_occupation(last) and not any_noun:
+    last = title.split(" for ")[0].split(" of ")[0].split()[-1]
+    if last not in lex.TITLE_HEADS and not is_occupation(last) and not any_noun \
+            and not title.endswith("law lord"):
         return None
     former = title.startswith(("former ", "ex-", "ex "))
     return Role(person=person, title=title, organization=org, former=former,
