@@ -67,6 +67,10 @@ def is_head(doc: Doc, i: int) -> bool:
         word == "lord" and i > 0 and doc[i - 1].lower_ == "law" and doc[i].is_lower)
 
 
+#: Named-entity types of words that never belong to a title ("on Friday senior law lord").
+_NOT_TITLE_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+
+
 def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = False
                  ) -> tuple[int, str | None] | None:
     """Find a title phrase ending just before token ``end`` ("Tory leader", "home secretary").
@@ -96,6 +100,10 @@ def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = Fa
             i -= 1
             continue
         low = tok.lower_
+        if i == end - 1 and word == "lord":
+            first = i = i - 1  # "law lord", whatever the parse made of "law"
+            i -= 1
+            continue
         if i < end - 1 and (word in lex.DESCRIPTIVE_ADJECTIVES or occupation and not (
                 doc[wstart].is_lower or low in lex.TITLE_MODIFIERS)):
             break  # "veteran comedian", "German composer", "Final Wars producer": not the title
@@ -118,6 +126,7 @@ def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = Fa
             i -= 1
             continue
         if tok.is_alpha and (tok.text[:1].isupper() or tok.pos_ in {"NOUN", "ADJ"}) \
+                and tok.ent_type_ not in _NOT_TITLE_ENTS \
                 and tok.dep_ in {"compound", "amod", "nmod", "conj"} and not tok.is_sent_start \
                 and low not in DETS and tok.pos_ != "PRON":
             first = i
@@ -145,8 +154,9 @@ def portfolio_before(ctx: Context, end: int, *, stop: int = 0) -> tuple[int, str
             return title_before(ctx, f, stop=stop)
         key = ctx.entity_of(tok)
         if not tok.is_alpha or tok.pos_ in {"VERB", "AUX", "PRON"} \
-                or key is not None and ctx.kind[key] == "Person":
-            return None
+                or key is not None and ctx.kind[key] == "Person" \
+                or tok.dep_ == "compound" and tok.head.i >= end and not tok.is_lower:
+            return None  # a first name the model left out of the person: not a portfolio
     return None
 
 def title_text(ctx: Context, first: int, end: int) -> str:
