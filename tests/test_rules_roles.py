@@ -104,8 +104,8 @@ def test_roles_is_occupation(word: str, expected: bool) -> None:
     [
         ("Lib Dem spokeswoman for pensions Margaret Talbot said the rise was too small.",
          ("Margaret Talbot", "spokeswoman for pensions", "Liberal Democrats")),
-        ("Mr Ruddock, his trade and industry spokesman, said the plan was flawed.",
-         ("Ruddock", "trade and industry spokesman", None)),
+        ("Mr Ruddock, his health and education spokesman, said the plan was flawed.",
+         ("Ruddock", "health and education spokesman", None)),
     ],
 )
 def test_roles_portfolio_titles(text: str, expected: Triple) -> None:
@@ -140,7 +140,7 @@ def test_roles_apposition_before_with_an_of_phrase(text: str, person: str, title
 
 
 def test_roles_apposition_before_a_titled_name() -> None:
-    found = titles_of("The interview was conducted by the paper's editor, Labour MP Owen Drury.",
+    found = titles_of("The interview was done by the paper's editor, Labour MP Owen Drury.",
                       "Owen Drury")
     assert {"editor", "mp"} <= found
 
@@ -153,7 +153,7 @@ def test_roles_apposition_before_a_titled_name_of_someone_else() -> None:
 
 
 def test_roles_predecessor_holds_the_office_no_more() -> None:
-    found = roles("The report was backed by his predecessor as governor, Peter Harris.")
+    found = roles("The plan was praised by her predecessor as governor, Peter Harris.")
     assert ("Peter Harris", "former governor", None) in found
 
 
@@ -166,7 +166,7 @@ def test_roles_a_copular_complement_is_no_apposition() -> None:
 @pytest.mark.parametrize(
     ("text", "person", "expected"),
     [
-        ("The study by transport expert professor Gideon Hale was published.", "Gideon Hale",
+        ("A study by traffic expert professor Gideon Hale came out.", "Gideon Hale",
          {"professor"}),
         ("But former army commander Colonel Frank Ainsley said the verdict was wrong.",
          "Frank Ainsley", {"colonel", "former army commander"}),
@@ -184,19 +184,19 @@ def test_roles_rank_prefix_is_part_of_the_rank() -> None:
 
 
 def test_roles_law_lord() -> None:
-    assert "senior law lord" in titles_of(
-        "On Friday senior law lord Lord Haverford said the detentions were unlawful.",
+    assert "scottish law lord" in titles_of(
+        "On Friday Scottish law lord Lord Haverford said the detentions were unlawful.",
         "Lord Haverford")
 
 
 def test_roles_copular_with_a_capitalised_title() -> None:
-    found = roles("Aides said Mr Brannock had backed the scheme when he was Home Secretary.")
-    assert ("Brannock", "former home secretary", None) in found
+    found = roles("Aides said Ms Brannock had backed the scheme when she was Foreign Secretary.")
+    assert ("Brannock", "former foreign secretary", None) in found
 
 
 @pytest.mark.parametrize(
     ("title", "expected"),
-    [("senior shadow cabinet member", "senior member"), ("board member", "member"),
+    [("senior party board member", "senior member"), ("board member", "member"),
      ("member", "member"), ("former committee member", "former member")],
 )
 def test_roles_member_title_leaves_out_the_body(title: str, expected: str) -> None:
@@ -204,5 +204,5 @@ def test_roles_member_title_leaves_out_the_body(title: str, expected: str) -> No
 
 
 def test_roles_plural_members_before_a_list() -> None:
-    found = roles("Critics included senior shadow cabinet members Ada Crane and Noel Vickers.")
+    found = roles("Critics included senior council members Ada Crane and Noel Vickers.")
     assert {("Ada Crane", "senior member", None), ("Noel Vickers", "senior member", None)} <= found

@@ -276,7 +276,7 @@ _CLERICAL_STYLES = {"rt", "right", "rev", "revd", "reverend", "very", "most", "h
 
 def _of_phrase_title(ctx: Context, comma: int, stop: int) -> tuple[int, str | None] | None:
     """A title whose "of"/"for" phrase ends at ``comma``: the leftmost such phrase within
-    eight tokens ("Secretary of State for the Family", "Bishop of Dunmore")."""
+    eight tokens ("Secretary of State for Health", "Bishop of Dunmore")."""
     doc = ctx.doc
     best = None
     for k in range(comma - 2, max(stop, comma - 9), -1):

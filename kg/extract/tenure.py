@@ -38,7 +38,7 @@ def tenure_roles(ctx: Context, coref: Coref) -> list[Role]:
             found = _after_as(ctx, doc[i], coref)
         elif dep == "attr" and (tok := doc[i]).head.lemma_ == "be" and (
                 tok.pos_ == "NOUN" or tok.pos_ == "PROPN" and ctx.lower[i] in lex.TITLE_HEADS):
-            # "when he was Home Secretary": a capitalised title is tagged a proper noun
+            # "when she was Foreign Secretary": a capitalised title is tagged a proper noun
             found = _copular(ctx, tok, coref)
         else:
             continue

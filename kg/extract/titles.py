@@ -118,7 +118,7 @@ def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = Fa
             continue
         if low == "and" and i > stop and i + 1 < end and doc[i + 1].is_lower \
                 and doc[i - 1].is_lower and doc[i - 1].lower_ in lex.TITLE_MODIFIERS:
-            i -= 1  # "transport and environment spokesman": two words of one portfolio
+            i -= 1  # "health and education spokesman": two words of one portfolio
             continue
         if wstart < i and (word.startswith("ex-") or not word.endswith(("ing", "ed")) and all(
                 t.is_lower or t.text == "-" for t in doc[wstart : i + 1])):
@@ -178,7 +178,7 @@ def title_text(ctx: Context, first: int, end: int) -> str:
     return member_title(title)
 
 
-#: Words kept before "member": the rest names the body ("senior shadow cabinet member").
+#: Words kept before "member": the rest names the body ("senior party board member").
 _MEMBER_KEEPS = {"former", "senior", "junior", "founding", "founder", "leading", "honorary",
                  "life", "associate", "full", "longest-serving", "long-standing"}
 
@@ -187,7 +187,7 @@ def member_title(title: str) -> str:
     """A member's title without the body it names, which is the organisation's part.
 
     Examples:
-        >>> member_title("senior shadow cabinet member"), member_title("board member")
+        >>> member_title("senior party board member"), member_title("board member")
         ('senior member', 'member')
     """
     words = title.split()
