@@ -40,10 +40,10 @@ def titles_of(text: str, person: str) -> set[str]:
     [
         ("The horses were sold by auctioneer Harriet Vane on Monday.", "Harriet Vane",
          "auctioneer"),
-        ("The trophy went to former royal chef Dominic Pell, 52.", "Dominic Pell",
-         "former royal chef"),
-        ("They were joined by point-to-point jockey Kieran Malby.", "Kieran Malby",
-         "point-to-point jockey"),
+        ("The trophy went to former palace cook Dominic Pell, 52.", "Dominic Pell",
+         "former palace cook"),
+        ("They were joined by long-distance lorry driver Kieran Malby.", "Kieran Malby",
+         "long-distance lorry driver"),
         ("The song was written by blues singer Otto Brennan in 1961.", "Otto Brennan",
          "blues singer"),
         ("The company was bought by shipping tycoon Aris Kontos.", "Aris Kontos", "tycoon"),
@@ -91,7 +91,7 @@ def test_roles_what_someone_did_or_is_is_no_occupation(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("auctioneer", True), ("jockey", True), ("singer-songwriter", True),
+    [("auctioneer", True), ("cook", True), ("singer-songwriter", True),
      ("robber", False), ("department", False), ("business", False), ("witness", False)],
 )
 def test_roles_is_occupation(word: str, expected: bool) -> None:
@@ -166,10 +166,10 @@ def test_roles_a_copular_complement_is_no_apposition() -> None:
 @pytest.mark.parametrize(
     ("text", "person", "expected"),
     [
-        ("A study by traffic expert professor Gideon Hale came out.", "Gideon Hale",
+        ("A study by climate expert professor Gideon Hale came out.", "Gideon Hale",
          {"professor"}),
-        ("But former army commander Colonel Frank Ainsley said the verdict was wrong.",
-         "Frank Ainsley", {"colonel", "former army commander"}),
+        ("But former army officer Captain Frank Ainsley said the verdict was wrong.",
+         "Frank Ainsley", {"captain", "former army officer"}),
         ("Professor Ingrid Sollie, of the University of Leeds, said the data was sound.",
          "Ingrid Sollie", {"professor"}),
     ],

@@ -56,7 +56,7 @@ TITLE_MODIFIERS = frozenset(
     """.split()
 )
 
-#: Occupations named before a name ("jockey Ann Hill", "rock star Lee Ray") that the suffix
+#: Occupations named before a name ("jockey Ann Hill", "film star Lee Ray") that the suffix
 #: test of ``roles.is_occupation`` ("-er", "-ist", "-man", ...) does not catch.
 OCCUPATIONS = frozenset(
     """
@@ -68,7 +68,7 @@ OCCUPATIONS = frozenset(
     """.split()
 )
 #: Ranks and styles that stand right before a name and head a title of their own, even
-#: after another description ("former army commander Colonel Ann Hill": two titles).
+#: after another description ("former army officer Captain Ann Hill": two titles).
 RANKS = frozenset({"professor", "colonel", "captain", "admiral", "brigadier", "sergeant",
                    "corporal", "commodore", "major"})
 #: Words that open a rank's own title instead of being a second title ("Lieutenant Colonel").

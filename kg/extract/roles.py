@@ -170,7 +170,7 @@ def _before_name(ctx: Context, person: str, start: int, end: int) -> tuple[list[
     """Titles right before a name, and the first token of what they cover (``start`` if none).
 
     "Tory leader Simon Ash", "Labour councillors Ann Cole and Tom Reid", "auctioneer Jo
-    Marsh", "Lib Dem spokeswoman for women Ann Hill", "former army commander Colonel Ann Hill"
+    Marsh", "Lib Dem spokeswoman for pensions Ann Hill", "former army officer Captain Ann Hill"
     (two titles: a rank stands on its own).
     """
     doc = ctx.doc
@@ -183,7 +183,7 @@ def _before_name(ctx: Context, person: str, start: int, end: int) -> tuple[list[
     if found is None and start - 1 >= sent.start and doc[start - 1].text.islower() \
             and doc[start - 1].pos_ in {"NOUN", "VERB", "PROPN"} \
             and doc[start - 1].dep_ == "compound":
-        # "auctioneer Jo Marsh" (the model may tag it a verb), "former royal chef Leo Hart"
+        # "auctioneer Jo Marsh" (the model may tag it a verb), "former palace cook Leo Hart"
         found = title_before(ctx, start, stop=sent.start, occupation=True)
         rule, confidence, any_noun = "descriptor-before", 0.6, True
     if found is None:
@@ -197,7 +197,7 @@ def _before_name(ctx: Context, person: str, start: int, end: int) -> tuple[list[
     if doc[rank].lower_ in lex.RANKS and first < rank and not doc[rank - 1].is_punct \
             and doc[rank - 1].lower_ not in lex.RANK_PREFIXES \
             and doc[rank - 1].pos_ in {"NOUN", "PROPN"} and ctx.entity_of(doc[rank - 1]) is None:
-        # "transport expert professor Ann Hill", "former army commander Colonel Ann Hill"
+        # "climate expert professor Ann Hill", "former army officer Captain Ann Hill"
         out.append(Role(person=person, title=doc[rank].lower_, evidence=ctx.evidence(
             sent, rank, end - 1, "rank-before-name", 0.8)))
         found = title_before(ctx, rank, stop=sent.start)

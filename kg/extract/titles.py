@@ -1,7 +1,7 @@
 """Title phrases: the words of a title before a token, its organisation and its text.
 
 Shared by the rules that find roles (``roles``, ``tenure``): "Tory leader", "shadow home
-secretary", "spokeswoman for women", "the party's deputy leader".
+secretary", "spokeswoman for pensions", "the party's deputy leader".
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def is_head(doc: Doc, i: int) -> bool:
         word == "lord" and i > 0 and doc[i - 1].lower_ == "law" and doc[i].is_lower)
 
 
-#: Named-entity types of words that never belong to a title ("on Friday senior law lord").
+#: Named-entity types of words that never belong to a title ("on Friday Scottish law lord").
 _NOT_TITLE_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 
 
@@ -76,7 +76,7 @@ def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = Fa
     """Find a title phrase ending just before token ``end`` ("Tory leader", "home secretary").
 
     Args:
-        occupation: also take a noun that names an occupation as the head ("royal chef").
+        occupation: also take a noun that names an occupation as the head ("palace cook").
 
     Returns:
         The first token of the title and the organisation named inside it, or None.
@@ -122,7 +122,7 @@ def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = Fa
             continue
         if wstart < i and (word.startswith("ex-") or not word.endswith(("ing", "ed")) and all(
                 t.is_lower or t.text == "-" for t in doc[wstart : i + 1])):
-            first = i = wstart  # "point-to-point jockey", "long-serving MP"
+            first = i = wstart  # "long-distance lorry driver", "long-serving MP"
             i -= 1
             continue
         if tok.is_alpha and (tok.text[:1].isupper() or tok.pos_ in {"NOUN", "ADJ"}) \
@@ -143,7 +143,7 @@ def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = Fa
 
 def portfolio_before(ctx: Context, end: int, *, stop: int = 0) -> tuple[int, str | None] | None:
     """A portfolio title with its "for" phrase ending just before token ``end``:
-    "Lib Dem spokeswoman for women Ann Hill", "minister for Europe Tom Reid"."""
+    "Lib Dem spokeswoman for pensions Ann Hill", "minister for Europe Tom Reid"."""
     doc = ctx.doc
     for f in range(end - 1, max(stop, end - 6) - 1, -1):
         tok = doc[f]
