@@ -206,3 +206,43 @@ def test_roles_member_title_leaves_out_the_body(title: str, expected: str) -> No
 def test_roles_plural_members_before_a_list() -> None:
     found = roles("Critics included senior council members Ada Crane and Noel Vickers.")
     assert {("Ada Crane", "senior member", None), ("Noel Vickers", "senior member", None)} <= found
+
+
+# ---------------------------------------------------------------- clauses after a name
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ann Whitlock - who chairs the housing committee - said rents were too high.",
+         ("Ann Whitlock", "chair", None)),
+        ("Labour MP Ann Whitlock, who chairs the housing committee, said rents were too high.",
+         ("Ann Whitlock", "chair", None)),
+    ],
+)
+def test_roles_relative_clause_with_an_unnamed_body(text: str, expected: Triple) -> None:
+    assert expected in roles(text)
+
+
+def test_roles_relative_clause_object_must_be_a_body() -> None:
+    found = roles("Ann Whitlock, who runs the village shop, said rents were too high.")
+    assert not any(t in {"head", "chair", "leader"} for _, t, _ in found)
+
+
+def test_roles_organisation_after_a_description_of_it() -> None:
+    found = roles("Mark Ellery, director of the campaign group Clean Rivers Trust, welcomed it.")
+    assert ("Mark Ellery", "director", "Clean Rivers Trust") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the first description is no title: the second one is
+        ("Tom Rendell, a former teacher and deputy head of the Ashby Trust, said no.",
+         ("Tom Rendell", "deputy head", "Ashby Trust")),
+        # both are titles
+        ("Sarah Lyle, chairman and chief executive of Orbis Media, said profits fell.",
+         ("Sarah Lyle", "chief executive", "Orbis Media")),
+    ],
+)
+def test_roles_two_descriptions_in_one_apposition(text: str, expected: Triple) -> None:
+    found = roles(text)
+    assert expected in found

@@ -83,7 +83,7 @@ DESCRIPTIVE_ADJECTIVES = frozenset(
     apparent alleged so-called veteran famous legendary late young fellow jailed convicted
     disgraced embattled beleaguered troubled controversial outspoken popular acclaimed
     award-winning celebrated renowned prominent respected influential well-known
-    best-selling double triple top leading married
+    best-selling double triple top leading married famed
     """.split()
 )
 
@@ -269,6 +269,13 @@ ORG_HEADS = frozenset(
     league society organisation organization corporation company group police force
     army navy bureau inquiry panel secretariat government administration cabinet
     alliance coalition fellowship network
+    """.split()
+)
+#: Nouns that describe an organisation before its name ("the campaign group Kestrel").
+ORG_DESCRIPTIONS = frozenset(
+    """
+    charity campaign firm body watchdog think-tank tank newspaper magazine paper website
+    broadcaster consultancy lobby regulator organisation organization group movement
     """.split()
 )
 #: Head words that make a lower-case phrase a place ("autonomous region").

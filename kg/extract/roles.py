@@ -27,6 +27,8 @@ from kg.model import Role
 __all__ = ["find_roles", "title_before"]
 
 _POSTNOMINAL_ROLES = {"QC", "KC", "MP", "MEP", "MSP"}
+#: Marks that open a clause after a name: "Ann Hill, who ...", "Ann Hill - who ...".
+_CLAUSE_OPENERS = {",", "-", "–", "—", "("}
 _LEAD_VERBS = {"lead": "leader", "chair": "chair", "head": "head", "run": "head"}
 
 
@@ -39,12 +41,28 @@ def _people(ctx: Context) -> Iterator[tuple[int, int, str]]:
             yield m.start, m.end, c.key
 
 
-def _apposition_after(ctx: Context, person: str, start: int, end: int) -> Role | None:
+def _apposition_after(ctx: Context, person: str, start: int, end: int) -> list[Role]:
     """"Shohrat Zakir, chairman of the government of X,", "Dan Frost, the party's deputy
-    leader,", "Ken Ames, 37, a farmer from Fordham"."""
+    leader,", "Ken Ames, 37, a farmer from Fordham", "Ann Hill, a former pupil and joint
+    head of the Dale Trust,", "Tom Reid, a Tory peer and former minister,"."""
+    role, k = _appositive(ctx, person, start, end + 1)
+    if role is None:
+        return []
+    sent = ctx.doc[start].sent
+    if k + 1 < sent.end and ctx.doc[k].lower_ == "and":
+        # a second title in the same apposition: "a Tory peer and former minister"
+        second, _ = _appositive(ctx, person, start, k + 1, titles_only=True)
+        if second is not None:
+            return [role, second]
+    return [role]
+
+
+def _appositive(ctx: Context, person: str, start: int, j: int, *, titles_only: bool = False
+                ) -> tuple[Role | None, int]:
+    """The description starting at token ``j`` in apposition to the name at ``start``; and
+    the token after its title."""
     doc = ctx.doc
     sent = doc[start].sent
-    j = end + 1
     if j + 1 < sent.end and doc[j].like_num and doc[j + 1].text == ",":
         j += 2  # an age: "Ken Ames, 37, ..."
     org: str | None = None
@@ -67,28 +85,33 @@ def _apposition_after(ctx: Context, person: str, start: int, end: int) -> Role |
         if k + 1 < sent.end and doc[k].lower_ == "and" and not is_head(doc, k - 1):
             k += 1
     if k <= j:
-        return None
+        return None, k
     head_word, _ = word_at(doc, k - 1)
-    if not (is_head(doc, k - 1) or is_occupation(head_word) and doc[k - 1].pos_ == "NOUN"):
-        return None
+    if not (is_head(doc, k - 1) or is_occupation(head_word) and doc[k - 1].pos_ == "NOUN"
+            and not titles_only):
+        return None, k
     first_key = ctx.entity_of(doc[j])
     if first_key is not None and ctx.kind[first_key] != "Organization":
-        return None
+        return None, k
     if is_head(doc, k - 1):
         found = title_before(ctx, k, stop=j)
+        if found and found[0] - 1 > j and doc[found[0] - 1].lower_ == "and" and all(
+                t.is_alpha and t.pos_ not in {"VERB", "AUX"} for t in doc[j : found[0] - 1]):
+            j = found[0]  # "a former pupil and joint head of ...": the title is the second
         if not found or found[0] != j:
-            return None
+            return None, k
         org = org or found[1]
         confidence = 0.85
     else:
         if k - j > 3 or any(t.text[:1].isupper() for t in doc[j:k]):
-            return None
+            return None, k
         confidence = 0.6
+    title_end = k
     of_org, of_end = org_after(ctx, k)
     if of_org is None or doc[k].lower_ == "for":
         k = for_phrase(ctx, k, sent.end)
     return role_of(ctx, person, j, k, org or of_org, doc[start], "apposition-after", confidence,
-                 start, max(k, of_end) - 1)
+                   start, max(k, of_end) - 1), max(title_end, k, of_end)
 
 
 def _listed(ctx: Context, start: int, stop: int) -> Role | None:
@@ -140,9 +163,7 @@ def find_roles(ctx: Context) -> list[Role]:
         roles += before
         # 2. apposition after the name
         if end + 1 < sent.end and doc[end].text == ",":
-            role = _apposition_after(ctx, person, start, end)
-            if role:
-                roles.append(role)
+            roles += _apposition_after(ctx, person, start, end)
         # 3. apposition before the name (or before its title): "the home secretary, Ruth
         # Kemp,", "the paper's editor, Tory MP Ann Hill"
         role = _apposition_before(ctx, person, lead, start, end)
@@ -158,7 +179,8 @@ def find_roles(ctx: Context) -> list[Role]:
             roles.append(Role(person=person, title=title, evidence=ctx.evidence(
                 sent, start, end - 1, "judicial-style", 0.8)))
         # 4. relative clause: "Mr Okoro, who leads the Liberal Democrats"
-        if end + 2 < sent.end and doc[end].text == "," and doc[end + 1].lower_ == "who":
+        if end + 2 < sent.end and doc[end].text in _CLAUSE_OPENERS \
+                and doc[end + 1].lower_ == "who":
             role = _relative(ctx, person, start, end)
             if role:
                 roles.append(role)
@@ -306,6 +328,12 @@ def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
                 m_end += 1
             return Role(person=person, title=_LEAD_VERBS[verb.lemma_], organization=key,
                         evidence=ctx.evidence(sent, start, m_end - 1, "relative-clause", 0.75))
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if key is None and obj is not None and obj.lower_ in lex.ORG_HEADS and obj.is_lower \
+                and end + 3 < sent.end and doc[end + 3].lower_ == "the":
+            # "Ann Hill, who chairs the health committee": a body the text does not name
+            return Role(person=person, title=_LEAD_VERBS[verb.lemma_], evidence=ctx.evidence(
+                sent, start, obj.i, "relative-clause", 0.65))
     elif verb.lemma_ == "be":
         j = end + 3
         while j < sent.end and doc[j].lower_ in DETS:

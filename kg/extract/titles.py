@@ -100,8 +100,8 @@ def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = Fa
             i -= 1
             continue
         low = tok.lower_
-        if i == end - 1 and word == "lord":
-            first = i = i - 1  # "law lord", whatever the parse made of "law"
+        if i == end - 1:  # the head, checked above: all of it ("scrum-half"), and "law lord"
+            first = i = wstart - 1 if word == "lord" else wstart
             i -= 1
             continue
         if i < end - 1 and (word in lex.DESCRIPTIVE_ADJECTIVES or occupation and not (
@@ -234,6 +234,13 @@ def org_after(ctx: Context, i: int) -> tuple[str | None, int]:
         j = i + 1
         while j < len(doc) and doc[j].lower_ in DETS:
             j += 1
+        k = j
+        while k < min(j + 4, len(doc)) and doc[k].is_lower and doc[k].is_alpha \
+                and doc[k].pos_ in {"NOUN", "ADJ"}:
+            k += 1
+        if j < k < len(doc) and (doc[k - 1].lower_ in lex.ORG_HEADS
+                                 or doc[k - 1].lower_ in lex.ORG_DESCRIPTIONS):
+            j = k  # "director of the human rights group Kestrel": the organisation named after
         if j < len(doc):
             key = ctx.entity_of(doc[j])
             if key and ctx.kind[key] == "Organization":
