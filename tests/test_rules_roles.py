@@ -246,3 +246,14 @@ def test_roles_organisation_after_a_description_of_it() -> None:
 def test_roles_two_descriptions_in_one_apposition(text: str, expected: Triple) -> None:
     found = roles(text)
     assert expected in found
+
+
+def test_roles_plural_in_apposition_is_a_list_of_others() -> None:
+    found = roles("Guests included Mark Ellery, bank officials and foreign ministers.")
+    assert not any(who == "Mark Ellery" for who, _, _ in found)
+
+
+def test_roles_spokesman_for_a_described_organisation() -> None:
+    found = roles("But Mark Ellery, a spokesman for the campaign group Clean Rivers Trust, "
+                  "said no.")
+    assert ("Mark Ellery", "spokesman", "Clean Rivers Trust") in found

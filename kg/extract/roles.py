@@ -84,8 +84,8 @@ def _appositive(ctx: Context, person: str, start: int, j: int, *, titles_only: b
         # "transport and environment spokesman"
         if k + 1 < sent.end and doc[k].lower_ == "and" and not is_head(doc, k - 1):
             k += 1
-    if k <= j:
-        return None, k
+    if k <= j or doc[k - 1].tag_ in {"NNS", "NNPS"}:
+        return None, k  # a plural is a list of others: "Ann Hill, bank officials and ..."
     head_word, _ = word_at(doc, k - 1)
     if not (is_head(doc, k - 1) or is_occupation(head_word) and doc[k - 1].pos_ == "NOUN"
             and not titles_only):
@@ -108,7 +108,11 @@ def _appositive(ctx: Context, person: str, start: int, j: int, *, titles_only: b
         confidence = 0.6
     title_end = k
     of_org, of_end = org_after(ctx, k)
-    if of_org is None or doc[k].lower_ == "for":
+    described = of_org is not None and any(t.is_lower and t.lower_ not in DETS
+                                           for t in doc[k + 1 : ctx.mention_bounds(
+                                               doc[of_end - 1])[0]])
+    if (of_org is None or doc[k].lower_ == "for") and not described:
+        # "spokesman for women"; not "spokesman for the campaign group Kestrel"
         k = for_phrase(ctx, k, sent.end)
     return role_of(ctx, person, j, k, org or of_org, doc[start], "apposition-after", confidence,
                    start, max(k, of_end) - 1), max(title_end, k, of_end)
