@@ -257,3 +257,41 @@ def test_roles_spokesman_for_a_described_organisation() -> None:
     found = roles("But Mark Ellery, a spokesman for the campaign group Clean Rivers Trust, "
                   "said no.")
     assert ("Mark Ellery", "spokesman", "Clean Rivers Trust") in found
+
+
+# ---------------------------------------------------------------- a lede's description
+def with_headline(headline: str, body: str) -> set[Triple]:
+    art = extract(Article(id="t", title=headline, text=f"{headline}\n\n{body}",
+                          date=dt.date(2021, 3, 10)))
+    return {(name(art, r.person), r.title, name(art, r.organization)) for r in art.roles}
+
+
+def test_roles_lede_description_after_a_headline() -> None:
+    found = with_headline(
+        "Councillor attacks bus cuts",
+        "Cuts to rural bus routes will leave villages stranded, a Labour councillor has said.\n\n"
+        "Sandra Okoye said the plans would hit older people hardest.")
+    assert ("Sandra Okoye", "councillor", "Labour Party") in found
+
+
+def test_roles_lede_description_with_an_organisation_and_no_headline() -> None:
+    found = roles("A Green Party councillor has resigned over the housing plans.\n\n"
+                  "Sandra Okoye said she could no longer support the council.")
+    assert ("Sandra Okoye", "councillor", "Green Party") in found
+
+
+def test_roles_lede_description_goes_to_the_subject_named_next() -> None:
+    found = with_headline(
+        "Finance chief admits lying",
+        "The former finance director of a building firm has admitted lying to auditors.\n\n"
+        "Giving evidence against his old boss Karl Duffy, Sam Whitby said he hid the losses.")
+    assert ("Sam Whitby", "former finance director", None) in found
+    assert not any(who == "Karl Duffy" and "finance" in title for who, title, _ in found)
+
+
+def test_roles_lede_description_when_someone_is_named_in_it() -> None:
+    found = with_headline(
+        "Councillor attacks mayor",
+        "A Labour councillor has criticised Tom Reid over the bus cuts.\n\n"
+        "Sandra Okoye said the mayor had ignored villages.")
+    assert ("Sandra Okoye", "councillor", "Labour Party") not in found
