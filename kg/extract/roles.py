@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_right
 from collections.abc import Iterator
+
+from spacy.tokens import Span
 
 from kg.extract import lexicon as lex
 from kg.extract.context import Context
@@ -41,28 +44,27 @@ def _people(ctx: Context) -> Iterator[tuple[int, int, str]]:
             yield m.start, m.end, c.key
 
 
-def _apposition_after(ctx: Context, person: str, start: int, end: int) -> list[Role]:
+def _apposition_after(ctx: Context, person: str, start: int, end: int, sent: Span
+                      ) -> list[Role]:
     """"Shohrat Zakir, chairman of the government of X,", "Dan Frost, the party's deputy
     leader,", "Ken Ames, 37, a farmer from Fordham", "Ann Hill, a former pupil and joint
     head of the Dale Trust,", "Tom Reid, a Tory peer and former minister,"."""
-    role, k = _appositive(ctx, person, start, end + 1)
+    role, k = _appositive(ctx, person, start, end + 1, sent)
     if role is None:
         return []
-    sent = ctx.doc[start].sent
     if k + 1 < sent.end and ctx.doc[k].lower_ == "and":
         # a second title in the same apposition: "a Tory peer and former minister"
-        second, _ = _appositive(ctx, person, start, k + 1, titles_only=True)
+        second, _ = _appositive(ctx, person, start, k + 1, sent, titles_only=True)
         if second is not None:
             return [role, second]
     return [role]
 
 
-def _appositive(ctx: Context, person: str, start: int, j: int, *, titles_only: bool = False
-                ) -> tuple[Role | None, int]:
+def _appositive(ctx: Context, person: str, start: int, j: int, sent: Span, *,
+                titles_only: bool = False) -> tuple[Role | None, int]:
     """The description starting at token ``j`` in apposition to the name at ``start``; and
     the token after its title."""
     doc = ctx.doc
-    sent = doc[start].sent
     if j + 1 < sent.end and doc[j].like_num and doc[j + 1].text == ",":
         j += 2  # an age: "Ken Ames, 37, ..."
     org: str | None = None
@@ -159,18 +161,19 @@ def find_roles(ctx: Context) -> list[Role]:
     """All roles stated in the article."""
     doc = ctx.doc
     roles: list[Role] = []
+    starts = [s.start for s in ctx.sents]
     for start, end, person in _people(ctx):
-        sent = doc[start].sent
+        sent = ctx.sents[bisect_right(starts, start) - 1]
         # 1. title before the name: "Tory leader Simon Ash", "the region's ... boss Chen";
         # a plural one before a list of names: "Labour councillors Ann Cole and Tom Reid"
-        before, lead = _before_name(ctx, person, start, end)
+        before, lead = _before_name(ctx, person, start, end, sent)
         roles += before
         # 2. apposition after the name
         if end + 1 < sent.end and doc[end].text == ",":
-            roles += _apposition_after(ctx, person, start, end)
+            roles += _apposition_after(ctx, person, start, end, sent)
         # 3. apposition before the name (or before its title): "the home secretary, Ruth
         # Kemp,", "the paper's editor, Tory MP Ann Hill"
-        role = _apposition_before(ctx, person, lead, start, end)
+        role = _apposition_before(ctx, person, lead, start, end, sent)
         if role:
             roles.append(role)
         # 5. post-nominals and judicial styles: "Ben Marsh QC", "Lord Justice Hale"
@@ -192,7 +195,8 @@ def find_roles(ctx: Context) -> list[Role]:
 
 
 
-def _before_name(ctx: Context, person: str, start: int, end: int) -> tuple[list[Role], int]:
+def _before_name(ctx: Context, person: str, start: int, end: int, sent: Span
+                 ) -> tuple[list[Role], int]:
     """Titles right before a name, and the first token of what they cover (``start`` if none).
 
     "Tory leader Simon Ash", "Labour councillors Ann Cole and Tom Reid", "auctioneer Jo
@@ -200,7 +204,6 @@ def _before_name(ctx: Context, person: str, start: int, end: int) -> tuple[list[
     (two titles: a rank stands on its own).
     """
     doc = ctx.doc
-    sent = doc[start].sent
     listed = _listed(ctx, start, sent.start)
     if listed is not None:
         return [listed], start
@@ -240,13 +243,12 @@ def _before_name(ctx: Context, person: str, start: int, end: int) -> tuple[list[
     return out, first
 
 
-def _apposition_before(ctx: Context, person: str, lead: int, start: int, end: int
+def _apposition_before(ctx: Context, person: str, lead: int, start: int, end: int, sent: Span
                        ) -> Role | None:
     """A title in apposition before the name or before the name's own title: "the home
     secretary, Ruth Kemp,", "the chairman of Coastal Watch UK, Sir Ian Pryce,", "the Bishop
     of Dunmore, the Rt Rev Ann Hill", "his predecessor as treasurer, Tom Reid"."""
     doc = ctx.doc
-    sent = doc[start].sent
     titled = lead < start
     if lead == start and lead - 1 > sent.start and doc[lead - 1].lower_ == "the" \
             and doc[start].lower_ in _CLERICAL_STYLES:
