@@ -270,7 +270,7 @@ def test_roles_lede_description_after_a_headline() -> None:
     found = with_headline(
         "Councillor attacks bus cuts",
         "Cuts to rural bus routes will leave villages stranded, a Labour councillor has said.\n\n"
-        "Sandra Okoye said the plans would hit older people hardest.")
+        "Sandra Okoye said the changes would hit older people hardest.")
     assert ("Sandra Okoye", "councillor", "Labour Party") in found
 
 

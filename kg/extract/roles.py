@@ -48,12 +48,12 @@ def _apposition_after(ctx: Context, person: str, start: int, end: int, sent: Spa
                       ) -> list[Role]:
     """"Shohrat Zakir, chairman of the government of X,", "Dan Frost, the party's deputy
     leader,", "Ken Ames, 37, a farmer from Fordham", "Ann Hill, a former pupil and joint
-    head of the Dale Trust,", "Tom Reid, a Tory peer and former minister,"."""
+    head of the Dale Trust,", "Tom Reid, a Tory councillor and former mayor,"."""
     role, k = _appositive(ctx, person, start, end + 1, sent)
     if role is None:
         return []
     if k + 1 < sent.end and ctx.doc[k].lower_ == "and":
-        # a second title in the same apposition: "a Tory peer and former minister"
+        # a second title in the same apposition: "a Tory councillor and former mayor"
         second, _ = _appositive(ctx, person, start, k + 1, sent, titles_only=True)
         if second is not None:
             return [role, second]

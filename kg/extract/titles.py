@@ -240,7 +240,7 @@ def org_after(ctx: Context, i: int) -> tuple[str | None, int]:
             k += 1
         if j < k < len(doc) and (doc[k - 1].lower_ in lex.ORG_HEADS
                                  or doc[k - 1].lower_ in lex.ORG_DESCRIPTIONS):
-            j = k  # "director of the human rights group Kestrel": the organisation named after
+            j = k  # "director of the campaign group Kestrel": the organisation named after
         if j < len(doc):
             key = ctx.entity_of(doc[j])
             if key and ctx.kind[key] == "Organization":
