@@ -295,3 +295,16 @@ def test_roles_lede_description_when_someone_is_named_in_it() -> None:
         "A Labour councillor has criticised Tom Reid over the bus cuts.\n\n"
         "Sandra Okoye said the mayor had ignored villages.")
     assert ("Sandra Okoye", "councillor", "Labour Party") not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tom Reid, the MP for Dunmore and Ashby, said the vote was lost.",
+         ("Tom Reid", "mp", None)),
+        ("Ann Hill, the minister for Europe, spoke first.", ("Ann Hill", "minister for europe",
+                                                             None)),
+    ],
+)
+def test_roles_a_seat_is_not_a_portfolio(text: str, expected: Triple) -> None:
+    assert expected in roles(text)

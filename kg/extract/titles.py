@@ -211,6 +211,11 @@ def role_of(ctx: Context, person: str, first: int, end: int, org: str | None, se
                 evidence=ctx.evidence(sent_tok.sent, a, b, rule, confidence))
 
 
+#: Titles whose "for PLACE" names the seat they represent.
+_REPRESENTATIVES = {"mp", "mep", "msp", "am", "member", "councillor", "senator",
+                    "congressman", "congresswoman", "representative", "candidate"}
+
+
 def for_phrase(ctx: Context, k: int, stop: int) -> int:
     """End of a "for X" phrase that belongs to a title ("spokesman for women")."""
     doc = ctx.doc
@@ -220,6 +225,8 @@ def for_phrase(ctx: Context, k: int, stop: int) -> int:
     if doc[k - 1].lower_ not in PORTFOLIO_TITLES and (doc[k + 1].lower_ in DETS or (
             key is not None and ctx.kind[key] in {"Organization", "Person"})):
         return k  # "counsel for the claimants", "agent for the Tories": not the title
+    if doc[k - 1].lower_ in _REPRESENTATIVES and key is not None and ctx.kind[key] == "Location":
+        return k  # "the MP for Dunmore": the seat, not part of the title
     j = k + 1
     while j < stop and not doc[j].is_punct and doc[j].pos_ not in {"VERB", "AUX"} \
             and doc[j].lower_ not in {"who", "which", "that", "said", "says"} and j - k <= 7:
