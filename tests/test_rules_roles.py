@@ -308,3 +308,22 @@ def test_roles_lede_description_when_someone_is_named_in_it() -> None:
 )
 def test_roles_a_seat_is_not_a_portfolio(text: str, expected: Triple) -> None:
     assert expected in roles(text)
+
+
+def test_roles_rank_after_a_team_name_is_one_title() -> None:
+    assert titles_of("Former Wales captain Tom Reid has retired.", "Tom Reid") == {
+        "former wales captain"}
+
+
+def test_roles_relative_clause_in_the_past_is_a_former_office() -> None:
+    found = roles("Ann Hill - who led the Green Party from 1990 until 1995 - spoke.")
+    assert ("Ann Hill", "former leader", "Green Party") in found
+
+
+def test_roles_lede_description_not_given_to_who_reports_on_someone_else() -> None:
+    found = with_headline(
+        "Broker admits fraud",
+        "An executive at an insurance broker has pleaded guilty to fraud charges.\n\n"
+        "The state prosecutor Mark Ellery said vice president Tom Reid had admitted the "
+        "scheme.")
+    assert not any(title == "executive" for _, title, _ in found)

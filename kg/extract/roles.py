@@ -223,9 +223,12 @@ def _before_name(ctx: Context, person: str, start: int, end: int, sent: Span
     first, org = found
     out = []
     rank = start - 1
-    if doc[rank].lower_ in lex.RANKS and first < rank and not doc[rank - 1].is_punct \
-            and doc[rank - 1].lower_ not in lex.RANK_PREFIXES \
-            and doc[rank - 1].pos_ in {"NOUN", "PROPN"} and ctx.entity_of(doc[rank - 1]) is None:
+    before = doc[rank - 1] if first < rank else None
+    if before is not None and doc[rank].lower_ in lex.RANKS \
+            and before.lower_ not in lex.RANK_PREFIXES and before.pos_ in {"NOUN", "PROPN"} \
+            and ctx.entity_of(before) is None \
+            and (before.is_lower or is_head(doc, rank - 1) or is_occupation(before.text)):
+        # another description, not a team or place ("Former England captain X" is one title)
         # "climate expert professor Ann Hill", "former army officer Captain Ann Hill"
         out.append(Role(person=person, title=doc[rank].lower_, evidence=ctx.evidence(
             sent, rank, end - 1, "rank-before-name", 0.8)))
@@ -332,14 +335,17 @@ def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
             m_end = j
             while m_end < sent.end and ctx.entity_of(doc[m_end]) == key:
                 m_end += 1
-            return Role(person=person, title=_LEAD_VERBS[verb.lemma_], organization=key,
-                        evidence=ctx.evidence(sent, start, m_end - 1, "relative-clause", 0.75))
+            past = "former " if verb.tag_ == "VBD" else ""  # "who led the party until 1992"
+            return Role(person=person, title=past + _LEAD_VERBS[verb.lemma_], organization=key,
+                        former=bool(past), evidence=ctx.evidence(sent, start, m_end - 1,
+                                                                 "relative-clause", 0.75))
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if key is None and obj is not None and obj.lower_ in lex.ORG_HEADS and obj.is_lower \
                 and end + 3 < sent.end and doc[end + 3].lower_ == "the":
             # "Ann Hill, who chairs the health committee": a body the text does not name
-            return Role(person=person, title=_LEAD_VERBS[verb.lemma_], evidence=ctx.evidence(
-                sent, start, obj.i, "relative-clause", 0.65))
+            past = "former " if verb.tag_ == "VBD" else ""
+            return Role(person=person, title=past + _LEAD_VERBS[verb.lemma_], former=bool(past),
+                        evidence=ctx.evidence(sent, start, obj.i, "relative-clause", 0.65))
     elif verb.lemma_ == "be":
         j = end + 3
         while j < sent.end and doc[j].lower_ in DETS:

@@ -78,15 +78,27 @@ def _lede(ctx: Context) -> Role | None:
                 or found[0] == first.start or ctx.lower[found[0] - 1] not in DETS:
             continue
         end = ctx.sents[min(n + 2, len(ctx.sents) - 1)].end
-        person = next((ctx.tok_entity[j] for j in range(first.end, end)
-                       if ctx.dep[j] in {"nsubj", "nsubjpass"} and ctx.tok_entity[j] is not None
-                       and ctx.kind[ctx.tok_entity[j] or ""] == "Person"
-                       and not ctx.is_quoted(doc[j])), None)  # who the next lines are about
-        if person is None:
+        subject = next((j for j in range(first.end, end)
+                        if ctx.dep[j] in {"nsubj", "nsubjpass"} and ctx.tok_entity[j] is not None
+                        and ctx.kind[ctx.tok_entity[j] or ""] == "Person"
+                        and not ctx.is_quoted(doc[j])), None)  # who the next lines are about
+        if subject is None or _reports_on_another(ctx, doc[subject]):
             return None
+        person = ctx.tok_entity[subject]
+        assert person is not None
         return role_of(ctx, person, found[0], i + 1, found[1], subj, "lede-description", 0.6,
                        found[0] - 1, i)
     return None
+
+
+def _reports_on_another(ctx: Context, subj: Token) -> bool:
+    """"The prosecutor X said Y had pleaded guilty": X speaks about another named person,
+    who may be the one the lede described."""
+    verb = subj.head
+    if verb.lemma_ not in lex.SPEECH_VERBS:
+        return False
+    return any(t.dep_ in {"nsubj", "nsubjpass"} and t.i != subj.i
+               and ctx.kind.get(ctx.tok_entity[t.i] or "") == "Person" for t in verb.subtree)
 
 
 def _title_at(ctx: Context, j: int, stop: int) -> tuple[int, int, str | None] | None:
