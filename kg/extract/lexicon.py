@@ -76,8 +76,8 @@ RANK_PREFIXES = frozenset({"lieutenant", "lance", "staff", "wing", "flight", "gr
                            "brigadier", "detective", "vice", "rear", "deputy", "assistant",
                            "associate", "visiting", "emeritus", "regius", "chief", "sub"})
 
-#: Adjectives that describe a person rather than name an office: a title phrase read
-#: backwards from its head ends before them ("veteran comedian Ann Hill" -> "comedian").
+#: Adjectives that describe a person rather than name an office: part of a title phrase
+#: but not of the title ("veteran comedian Ann Hill" -> "comedian").
 DESCRIPTIVE_ADJECTIVES = frozenset(
     """
     apparent alleged so-called veteran famous legendary late young fellow jailed convicted

@@ -104,9 +104,12 @@ def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = Fa
             first = i = wstart - 1 if word == "lord" else wstart
             i -= 1
             continue
-        if i < end - 1 and (word in lex.DESCRIPTIVE_ADJECTIVES or occupation and not (
-                doc[wstart].is_lower or low in lex.TITLE_MODIFIERS)):
-            break  # "veteran comedian", "German composer", "Final Wars producer": not the title
+        if word in lex.DESCRIPTIVE_ADJECTIVES:
+            first = i = wstart  # "the veteran comedian": in the phrase, not in the title text
+            i -= 1
+            continue
+        if occupation and not (doc[wstart].is_lower or low in lex.TITLE_MODIFIERS):
+            break  # "German composer", "Final Wars producer": not the title
         if word in lex.TITLE_HEADS or low in lex.TITLE_HEADS or low in lex.TITLE_MODIFIERS \
                 or word in lex.TITLE_MODIFIERS:
             first = i = wstart
@@ -168,8 +171,9 @@ def title_text(ctx: Context, first: int, end: int) -> str:
             key is not None and ctx.kind[key] == "Organization")  # "Commission for X chairman"
         if key is not None and ctx.kind[key] == "Organization" and not in_phrase:
             continue
-        if tok.ent_type_ == "NORP" and not tok.is_lower and tok.lower_ not in lex.TITLE_MODIFIERS:
-            continue  # "former British commander": a nationality, not part of the title
+        if tok.ent_type_ == "NORP" and not tok.is_lower and tok.lower_ not in lex.TITLE_MODIFIERS \
+                or tok.lower_ in lex.DESCRIPTIVE_ADJECTIVES:
+            continue  # "former British commander", "veteran comedian": not part of the title
         words.append(tok.text_with_ws)
     title = "".join(words).strip().lower().replace("’", "'")
     title = " ".join(title.split()).replace(" - ", "-")
