@@ -65,6 +65,8 @@ def test_roles_occupation_before_name_keeps_its_modifiers(text: str, person: str
         ("The prize went to veteran comedian Alfie Dunn.", "Alfie Dunn", "comedian"),
         ("A tribute was paid to the late libel lawyer Simon Crake.", "Simon Crake",
          "libel lawyer"),
+        # and the describing word does not stop an apposition
+        ("The state's top law officer, Eliot Marsh, said no.", "Eliot Marsh", "law officer"),
     ],
 )
 def test_roles_title_leaves_out_nationality_and_description(text: str, person: str,
