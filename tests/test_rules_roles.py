@@ -329,3 +329,8 @@ def test_roles_lede_description_not_given_to_who_reports_on_someone_else() -> No
         "The state prosecutor Mark Ellery said vice president Tom Reid had admitted the "
         "scheme.")
     assert not any(title == "executive" for _, title, _ in found)
+
+
+def test_roles_apposition_before_with_a_client_is_no_portfolio() -> None:
+    found = titles_of("A lawyer for the victims, David Moran, told reporters.", "David Moran")
+    assert found == {"lawyer"}

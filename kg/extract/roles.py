@@ -12,6 +12,7 @@ from kg.extract import lexicon as lex
 from kg.extract.context import Context
 from kg.extract.titles import (
     DETS,
+    PORTFOLIO_TITLES,
     for_phrase,
     is_head,
     is_occupation,
@@ -274,7 +275,8 @@ def _apposition_before(ctx: Context, person: str, lead: int, start: int, end: in
     title_end = head_end
     if found is None and of_org is None:
         # "the Secretary of State for Health, Ann Hill": the title runs to the comma
-        found, title_end = _of_phrase_title(ctx, lead - 1, sent.start), lead - 1
+        phrase = _of_phrase_title(ctx, lead - 1, sent.start)
+        found, title_end = (phrase[:2], phrase[2]) if phrase else (None, lead - 1)
     if found is None:
         return None
     first, org = found
@@ -305,9 +307,11 @@ def _apposition_before(ctx: Context, person: str, lead: int, start: int, end: in
 _CLERICAL_STYLES = {"rt", "right", "rev", "revd", "reverend", "very", "most", "hon"}
 
 
-def _of_phrase_title(ctx: Context, comma: int, stop: int) -> tuple[int, str | None] | None:
+def _of_phrase_title(ctx: Context, comma: int, stop: int
+                     ) -> tuple[int, str | None, int] | None:
     """A title whose "of"/"for" phrase ends at ``comma``: the leftmost such phrase within
-    eight tokens ("Secretary of State for Health", "Bishop of Dunmore")."""
+    eight tokens ("Secretary of State for Health", "Bishop of Dunmore"); its first token,
+    organisation and end ("a lawyer for the victims," ends before "for": a client)."""
     doc = ctx.doc
     best = None
     for k in range(comma - 2, max(stop, comma - 9), -1):
@@ -319,8 +323,11 @@ def _of_phrase_title(ctx: Context, comma: int, stop: int) -> tuple[int, str | No
         if tok.lower_ in {"of", "for"}:
             found = title_before(ctx, k, stop=stop)
             if found is not None:
-                best = found
+                client = tok.lower_ == "for" and doc[k + 1].lower_ in DETS \
+                    and word_at(doc, k - 1)[0] not in PORTFOLIO_TITLES
+                best = (found[0], found[1], k if client else comma)
     return best
+
 
 def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
     doc = ctx.doc
