@@ -61,6 +61,9 @@ def test_roles_occupation_before_name_keeps_its_modifiers(text: str, person: str
         ("The film was made by German director Lukas Brandt.", "Lukas Brandt", "director"),
         ("Talks were held with Italian Prime Minister Carlo Ferri.", "Carlo Ferri",
          "prime minister"),
+        # nor a team, a place or a work named before an occupation
+        ("The kick was taken by Wales fly-half Owen Pryce.", "Owen Pryce", "fly-half"),
+        ("Silent Harbour star Michael Baxter has signed up.", "Michael Baxter", "star"),
         # nor a word that describes the person rather than the office
         ("The prize went to veteran comedian Alfie Dunn.", "Alfie Dunn", "comedian"),
         ("A tribute was paid to the late libel lawyer Simon Crake.", "Simon Crake",

@@ -67,6 +67,9 @@ def is_head(doc: Doc, i: int) -> bool:
         word == "lord" and i > 0 and doc[i - 1].lower_ == "law" and doc[i].is_lower)
 
 
+#: Capitalised words that may open an occupation's title ("Former royal cook X").
+_RANK_WORDS = {"former", "ex", "acting", "deputy", "assistant", "senior", "junior", "chief",
+               "principal", "interim", "joint"}
 #: Named-entity types of words that never belong to a title ("on Friday Scottish law lord").
 _NOT_TITLE_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 
@@ -108,8 +111,8 @@ def title_before(ctx: Context, end: int, *, stop: int = 0, occupation: bool = Fa
             first = i = wstart  # "the veteran comedian": in the phrase, not in the title text
             i -= 1
             continue
-        if occupation and not (doc[wstart].is_lower or low in lex.TITLE_MODIFIERS):
-            break  # "German composer", "Final Wars producer": not the title
+        if occupation and not (doc[wstart].is_lower or low in _RANK_WORDS):
+            break  # "German composer", "Wales fly-half", "Final Wars producer": not the title
         if word in lex.TITLE_HEADS or low in lex.TITLE_HEADS or low in lex.TITLE_MODIFIERS \
                 or word in lex.TITLE_MODIFIERS:
             first = i = wstart
