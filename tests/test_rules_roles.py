@@ -337,3 +337,8 @@ def test_roles_lede_description_not_given_to_who_reports_on_someone_else() -> No
 def test_roles_apposition_before_with_a_client_is_no_portfolio() -> None:
     found = titles_of("A lawyer for the victims, David Moran, told reporters.", "David Moran")
     assert found == {"lawyer"}
+
+
+def test_roles_rank_split_keeps_former() -> None:
+    found = titles_of("Former Wales rugby union captain Tom Reid has retired.", "Tom Reid")
+    assert "former captain" in found

@@ -231,14 +231,21 @@ def _before_name(ctx: Context, person: str, start: int, end: int, sent: Span
             and (before.is_lower or is_head(doc, rank - 1) or is_occupation(before.text)):
         # another description, not a team or place ("Former England captain X" is one title)
         # "climate expert professor Ann Hill", "former army officer Captain Ann Hill"
-        out.append(Role(person=person, title=doc[rank].lower_, evidence=ctx.evidence(
-            sent, rank, end - 1, "rank-before-name", 0.8)))
         found = title_before(ctx, rank, stop=sent.start)
-        if found is None:
-            return out, first
-        first, org = found
-        role = role_of(ctx, person, first, rank, org, doc[start], rule, confidence, first,
-                       end - 1, any_noun=any_noun)
+        role = None if found is None else role_of(
+            ctx, person, found[0], rank, found[1], doc[start], rule, confidence, found[0],
+            end - 1, any_noun=any_noun)
+        former = False
+        if role is None:  # "Former England rugby captain X": "former" is the rank's
+            k = rank - 1
+            while k > sent.start and k > rank - 6 and not doc[k - 1].is_punct \
+                    and doc[k].lower_ not in {"former", "ex"}:
+                k -= 1
+            former = doc[k].lower_ in {"former", "ex"}
+        out.append(Role(person=person, title=("former " if former else "") + doc[rank].lower_,
+                        former=former, evidence=ctx.evidence(sent, rank, end - 1,
+                                                             "rank-before-name", 0.8)))
+        first = found[0] if found is not None else first
     else:
         role = role_of(ctx, person, first, start, org, doc[start], rule, confidence, first,
                        end - 1, any_noun=any_noun)
