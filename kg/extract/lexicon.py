@@ -56,6 +56,37 @@ TITLE_MODIFIERS = frozenset(
     """.split()
 )
 
+#: Occupations named before a name ("jockey Ann Hill", "film star Lee Ray") that the suffix
+#: test of ``roles.is_occupation`` ("-er", "-ist", "-man", ...) does not catch.
+OCCUPATIONS = frozenset(
+    """
+    star chef cook jockey pilot nurse surgeon poet vet architect diplomat tycoon magnate
+    mogul cleric monk nun chaplain soldier corporal brigadier marshal medic paramedic
+    midwife athlete referee umpire mechanic academic scholar comic critic pundit
+    columnist playwright astronaut spy model butler maid nanny scrum-half fly-half
+    full-back centre-back wing-back left-back right-back film-maker
+    """.split()
+)
+#: Ranks and styles that stand right before a name and head a title of their own, even
+#: after another description ("former army officer Captain Ann Hill": two titles).
+RANKS = frozenset({"professor", "colonel", "captain", "admiral", "brigadier", "sergeant",
+                   "corporal", "commodore", "major"})
+#: Words that open a rank's own title instead of being a second title ("Lieutenant Colonel").
+RANK_PREFIXES = frozenset({"lieutenant", "lance", "staff", "wing", "flight", "group", "major",
+                           "brigadier", "detective", "vice", "rear", "deputy", "assistant",
+                           "associate", "visiting", "emeritus", "regius", "chief", "sub"})
+
+#: Adjectives that describe a person rather than name an office: part of a title phrase
+#: but not of the title ("veteran comedian Ann Hill" -> "comedian").
+DESCRIPTIVE_ADJECTIVES = frozenset(
+    """
+    apparent alleged so-called veteran famous legendary late young fellow jailed convicted
+    disgraced embattled beleaguered troubled controversial outspoken popular acclaimed
+    award-winning celebrated renowned prominent respected influential well-known
+    best-selling double triple top leading married famed
+    """.split()
+)
+
 #: Reporting verbs (lemmas) that introduce what someone said or wrote.
 SPEECH_VERBS = frozenset(
     """
@@ -238,6 +269,13 @@ ORG_HEADS = frozenset(
     league society organisation organization corporation company group police force
     army navy bureau inquiry panel secretariat government administration cabinet
     alliance coalition fellowship network
+    """.split()
+)
+#: Nouns that describe an organisation before its name ("the campaign group Kestrel").
+ORG_DESCRIPTIONS = frozenset(
+    """
+    charity campaign firm body watchdog think-tank tank newspaper magazine paper website
+    broadcaster consultancy lobby regulator organisation organization group movement
     """.split()
 )
 #: Head words that make a lower-case phrase a place ("autonomous region").

@@ -2,132 +2,38 @@
 
 from __future__ import annotations
 
+import dataclasses
+from bisect import bisect_right
 from collections.abc import Iterator
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Span
 
 from kg.extract import lexicon as lex
 from kg.extract.context import Context
+from kg.extract.titles import (
+    DETS,
+    PORTFOLIO_TITLES,
+    for_phrase,
+    is_head,
+    is_occupation,
+    member_title,
+    org_after,
+    owner_before,
+    portfolio_before,
+    role_of,
+    singular_title,
+    title_before,
+    title_text,
+    word_at,
+)
 from kg.model import Role
 
-DETS = {"the", "a", "an"}
+__all__ = ["find_roles", "title_before"]
+
+_POSTNOMINAL_ROLES = {"QC", "KC", "MP", "MEP", "MSP"}
+#: Marks that open a clause after a name: "Ann Hill, who ...", "Ann Hill - who ...".
+_CLAUSE_OPENERS = {",", "-", "–", "—", "("}
 _LEAD_VERBS = {"lead": "leader", "chair": "chair", "head": "head", "run": "head"}
-
-
-def _word_at(doc: Doc, i: int) -> tuple[str, int]:
-    """The word ending at token ``i``, joining hyphenated parts ("co-ordinator"); its start."""
-    start = i
-    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
-            and not doc[start - 2].whitespace_:
-        start -= 2
-    return "".join(t.text for t in doc[start : i + 1]).lower(), start
-
-
-_NOT_OCCUPATIONS = {
-    "father", "mother", "brother", "sister", "daughter", "son", "wife", "husband", "partner",
-    "other", "number", "matter", "order", "paper", "letter", "supporter", "voter", "user",
-    "customer", "citizen", "resident", "patient", "parent", "friend", "fan", "winner",
-    "loser", "newcomer", "man", "woman", "person", "people", "member", "owner", "holder",
-    "power", "water", "corner", "border", "summer", "winter", "quarter", "chapter", "career",
-    "computer", "manner", "murder", "monster", "minister", "former", "banner", "dinner",
-}
-_OCCUPATION_SUFFIXES = ("er", "or", "ist", "man", "woman", "ian", "eer", "ant", "ent", "ess")
-
-
-def is_occupation(word: str) -> bool:
-    """A noun that names what someone does ("auctioneer", "huntsman", "economist").
-
-    Examples:
-        >>> is_occupation("auctioneer"), is_occupation("father")
-        (True, False)
-    """
-    word = word.lower()
-    if word in lex.TITLE_HEADS:
-        return True
-    return word.endswith(_OCCUPATION_SUFFIXES) and word not in _NOT_OCCUPATIONS and len(word) > 4
-
-
-def _is_head(doc: Doc, i: int) -> bool:
-    word, _ = _word_at(doc, i)
-    return word in lex.TITLE_HEADS or doc[i].lower_ in lex.TITLE_HEADS
-
-
-def title_before(ctx: Context, end: int, *, stop: int = 0) -> tuple[int, str | None] | None:
-    """Find a title phrase ending just before token ``end`` ("Tory leader", "home secretary").
-
-    Returns:
-        The first token of the title and the organisation named inside it, or None.
-    """
-    doc = ctx.doc
-    i = end - 1
-    if i < stop or not _is_head(doc, i):
-        return None
-    org: str | None = None
-    first = i
-    while i >= stop:
-        tok = doc[i]
-        key = ctx.entity_of(tok)
-        word, wstart = _word_at(doc, i)
-        if key is not None:
-            if ctx.kind[key] != "Organization" or org not in (None, key):
-                break
-            org = key
-            s, _ = ctx.mention_bounds(tok)
-            first = i = s
-            i -= 1
-            continue
-        low = tok.lower_
-        if word in lex.TITLE_HEADS or low in lex.TITLE_HEADS or low in lex.TITLE_MODIFIERS \
-                or word in lex.TITLE_MODIFIERS:
-            first = i = wstart
-            i -= 1
-            continue
-        if low in {"and", "&"} and i > stop and i + 1 < end and doc[i - 1].text[:1].isupper() \
-                and doc[i + 1].text[:1].isupper():
-            i -= 1
-            continue
-        if tok.is_alpha and (tok.text[:1].isupper() or tok.pos_ in {"NOUN", "ADJ"}) \
-                and tok.dep_ in {"compound", "amod", "nmod", "conj"} and not tok.is_sent_start \
-                and low not in DETS and tok.pos_ != "PRON":
-            first = i
-            i -= 1
-            continue
-        break
-    if i >= stop and doc[i].tag_ == "POS" and i >= 1:
-        owner = ctx.entity_of(doc[i - 1])
-        if owner and ctx.kind[owner] == "Organization":
-            org = owner  # "Labour's Senate leader": the owner's, not the chamber's
-    return first, org
-
-
-def _title_text(ctx: Context, first: int, end: int) -> str:
-    words = []
-    in_phrase = False
-    for tok in ctx.doc[first:end]:
-        key = ctx.entity_of(tok)
-        in_phrase = in_phrase or tok.lower_ == "for" and not (
-            key is not None and ctx.kind[key] == "Organization")  # "Commission for X chairman"
-        if key is not None and ctx.kind[key] == "Organization" and not in_phrase:
-            continue
-        words.append(tok.text_with_ws)
-    title = "".join(words).strip().lower().replace("’", "'")
-    title = " ".join(title.split()).replace(" - ", "-")
-    if title.startswith(("ex-", "ex ")):
-        title = "former " + title[3:]  # "ex-minister" is a former minister
-    return title
-
-
-def role_of(ctx: Context, person: str, first: int, end: int, org: str | None, sent_tok: Token,
-          rule: str, confidence: float, a: int, b: int, *, any_noun: bool = False) -> Role | None:
-    title = _title_text(ctx, first, end)
-    if not title or title in lex.HONORIFICS or title in {"former", "mr", "ms", "mrs"}:
-        return None
-    last = title.split(" for ")[0].split()[-1]
-    if last not in lex.TITLE_HEADS and not is_occupation(last) and not any_noun:
-        return None
-    former = title.startswith(("former ", "ex-", "ex "))
-    return Role(person=person, title=title, organization=org, former=former,
-                evidence=ctx.evidence(sent_tok.sent, a, b, rule, confidence))
 
 
 def _people(ctx: Context) -> Iterator[tuple[int, int, str]]:
@@ -139,74 +45,27 @@ def _people(ctx: Context) -> Iterator[tuple[int, int, str]]:
             yield m.start, m.end, c.key
 
 
-def _for_phrase(ctx: Context, k: int, stop: int) -> int:
-    """End of a "for X" phrase that belongs to a title ("spokesman for women")."""
-    doc = ctx.doc
-    if k >= stop or doc[k].lower_ != "for" or k + 1 >= stop:
-        return k
-    key = ctx.entity_of(doc[k + 1])
-    if doc[k - 1].lower_ not in _PORTFOLIO_TITLES and (doc[k + 1].lower_ in DETS or (
-            key is not None and ctx.kind[key] in {"Organization", "Person"})):
-        return k  # "counsel for the claimants", "agent for the Tories": not the title
-    j = k + 1
-    while j < stop and not doc[j].is_punct and doc[j].pos_ not in {"VERB", "AUX"} \
-            and doc[j].lower_ not in {"who", "which", "that", "said", "says"} and j - k <= 7:
-        j += 1
-    return j if j > k + 1 else k
-
-
-def org_after(ctx: Context, i: int) -> tuple[str | None, int]:
-    """An organisation in "of/for/at [the] ORG" starting at token ``i``; and the end token."""
-    doc = ctx.doc
-    if i < len(doc) and doc[i].lower_ in {"of", "for", "at"}:
-        j = i + 1
-        while j < len(doc) and doc[j].lower_ in DETS:
-            j += 1
-        if j < len(doc):
-            key = ctx.entity_of(doc[j])
-            if key and ctx.kind[key] == "Organization":
-                m_end = j
-                while m_end < len(doc) and ctx.entity_of(doc[m_end]) == key:
-                    m_end += 1
-                return key, m_end
-            if key and ctx.kind[key] == "Location":
-                return None, j
-    return None, i
-
-
-_POSS_PRON = {"his", "her", "their", "its", "our"}
-#: Titles whose "for X" names a portfolio ("spokesman for the Treasury").
-_PORTFOLIO_TITLES = {"spokesman", "spokeswoman", "spokesperson", "minister", "secretary",
-                     "commissioner", "envoy", "ambassador", "tsar", "czar", "champion"}
-_POSTNOMINAL_ROLES = {"QC", "KC", "MP", "MEP", "MSP"}
-
-
-def _owner_before(ctx: Context, i: int, stop: int) -> tuple[int, str | None] | None:
-    """Token ``i`` ends "ORG's" or "his"/"her": the owner's first token and organisation."""
-    doc = ctx.doc
-    if i < stop:
-        return None
-    if doc[i].lower_ in _POSS_PRON:
-        return i, None
-    if doc[i].tag_ == "POS" and i - 1 >= stop:
-        key = ctx.entity_of(doc[i - 1])
-        if key is not None:
-            s, _ = ctx.mention_bounds(doc[i - 1])
-            return s, key if ctx.kind[key] == "Organization" else None
-        if doc[i - 1].pos_ in {"NOUN", "PROPN"}:
-            j = i - 1
-            while j - 1 >= stop and doc[j - 1].lower_ in DETS | {"magazine", "newspaper"}:
-                j -= 1
-            return j, None
-    return None
-
-
-def _apposition_after(ctx: Context, person: str, start: int, end: int) -> Role | None:
+def _apposition_after(ctx: Context, person: str, start: int, end: int, sent: Span
+                      ) -> list[Role]:
     """"Shohrat Zakir, chairman of the government of X,", "Dan Frost, the party's deputy
-    leader,", "Ken Ames, 37, a farmer from Fordham"."""
+    leader,", "Ken Ames, 37, a farmer from Fordham", "Ann Hill, a former pupil and joint
+    head of the Dale Trust,", "Tom Reid, a Tory councillor and former mayor,"."""
+    role, k = _appositive(ctx, person, start, end + 1, sent)
+    if role is None:
+        return []
+    if k + 1 < sent.end and ctx.doc[k].lower_ == "and":
+        # a second title in the same apposition: "a Tory councillor and former mayor"
+        second, _ = _appositive(ctx, person, start, k + 1, sent, titles_only=True)
+        if second is not None:
+            return [role, second]
+    return [role]
+
+
+def _appositive(ctx: Context, person: str, start: int, j: int, sent: Span, *,
+                titles_only: bool = False) -> tuple[Role | None, int]:
+    """The description starting at token ``j`` in apposition to the name at ``start``; and
+    the token after its title."""
     doc = ctx.doc
-    sent = doc[start].sent
-    j = end + 1
     if j + 1 < sent.end and doc[j].like_num and doc[j + 1].text == ",":
         j += 2  # an age: "Ken Ames, 37, ..."
     org: str | None = None
@@ -214,7 +73,7 @@ def _apposition_after(ctx: Context, person: str, start: int, end: int) -> Role |
         j += 1
     owner = None
     for k in range(j, min(j + 6, sent.end)):
-        found = _owner_before(ctx, k, j)
+        found = owner_before(ctx, k, j)
         if found and found[0] == j:
             owner = k
             org = found[1]
@@ -226,46 +85,40 @@ def _apposition_after(ctx: Context, person: str, start: int, end: int) -> Role |
             and doc[k].lower_ not in {"who", "which", "and"}:
         k += 1
         # "transport and environment spokesman"
-        if k + 1 < sent.end and doc[k].lower_ == "and" and not _is_head(doc, k - 1):
+        if k + 1 < sent.end and doc[k].lower_ == "and" and not is_head(doc, k - 1):
             k += 1
-    if k <= j:
-        return None
-    head_word, _ = _word_at(doc, k - 1)
-    if not (_is_head(doc, k - 1) or is_occupation(head_word) and doc[k - 1].pos_ == "NOUN"):
-        return None
+    if k <= j or doc[k - 1].tag_ in {"NNS", "NNPS"}:
+        return None, k  # a plural is a list of others: "Ann Hill, bank officials and ..."
+    head_word, _ = word_at(doc, k - 1)
+    if not (is_head(doc, k - 1) or is_occupation(head_word) and doc[k - 1].pos_ == "NOUN"
+            and not titles_only):
+        return None, k
     first_key = ctx.entity_of(doc[j])
     if first_key is not None and ctx.kind[first_key] != "Organization":
-        return None
-    if _is_head(doc, k - 1):
+        return None, k
+    if is_head(doc, k - 1):
         found = title_before(ctx, k, stop=j)
+        if found and found[0] - 1 > j and doc[found[0] - 1].lower_ == "and" and all(
+                t.is_alpha and t.pos_ not in {"VERB", "AUX"} for t in doc[j : found[0] - 1]):
+            j = found[0]  # "a former pupil and joint head of ...": the title is the second
         if not found or found[0] != j:
-            return None
+            return None, k
         org = org or found[1]
         confidence = 0.85
     else:
         if k - j > 3 or any(t.text[:1].isupper() for t in doc[j:k]):
-            return None
+            return None, k
         confidence = 0.6
+    title_end = k
     of_org, of_end = org_after(ctx, k)
-    if of_org is None or doc[k].lower_ == "for":
-        k = _for_phrase(ctx, k, sent.end)
+    described = of_org is not None and any(t.is_lower and t.lower_ not in DETS
+                                           for t in doc[k + 1 : ctx.mention_bounds(
+                                               doc[of_end - 1])[0]])
+    if (of_org is None or doc[k].lower_ == "for") and not described:
+        # "spokesman for women"; not "spokesman for the campaign group Kestrel"
+        k = for_phrase(ctx, k, sent.end)
     return role_of(ctx, person, j, k, org or of_org, doc[start], "apposition-after", confidence,
-                 start, max(k, of_end) - 1)
-
-
-def singular_title(word: str) -> str | None:
-    """The title a plural names ("councillors" -> "councillor", "MPs" -> "mp"), else None.
-
-    Examples:
-        >>> singular_title("secretaries"), singular_title("judges"), singular_title("judge")
-        ('secretary', 'judge', None)
-    """
-    word = word.lower()
-    if word.endswith("ies") and word[:-3] + "y" in lex.TITLE_HEADS:
-        return word[:-3] + "y"
-    if len(word) > 2 and word.endswith("s") and word[:-1] in lex.TITLE_HEADS:
-        return word[:-1]
-    return None
+                   start, max(k, of_end) - 1), max(title_end, k, of_end)
 
 
 def _listed(ctx: Context, start: int, stop: int) -> Role | None:
@@ -296,10 +149,10 @@ def _listed(ctx: Context, start: int, stop: int) -> Role | None:
             first -= 1
         else:
             break
-    words = _title_text(ctx, first, i)
+    words = title_text(ctx, first, i)
     person = ctx.tok_entity[start]
     assert person is not None
-    title = f"{words} {title}".strip()
+    title = member_title(f"{words} {title}".strip())
     return Role(person=person, title=title, organization=org, former=title.startswith(
         "former "), evidence=ctx.evidence(doc[start].sent, first, start, "plural-title-list",
                                           0.75))
@@ -309,61 +162,21 @@ def find_roles(ctx: Context) -> list[Role]:
     """All roles stated in the article."""
     doc = ctx.doc
     roles: list[Role] = []
+    starts = [s.start for s in ctx.sents]
     for start, end, person in _people(ctx):
-        sent = doc[start].sent
+        sent = ctx.sents[bisect_right(starts, start) - 1]
         # 1. title before the name: "Tory leader Simon Ash", "the region's ... boss Chen";
         # a plural one before a list of names: "Labour councillors Ann Cole and Tom Reid"
-        listed = _listed(ctx, start, sent.start)
-        found = None if listed is not None else title_before(ctx, start, stop=sent.start)
-        if listed is not None:
-            roles.append(listed)
-        elif found:
-            first, org = found
-            role = role_of(ctx, person, first, start, org, doc[start], "title-before-name", 0.9,
-                         first, end - 1)
-            if role:
-                roles.append(role)
-        elif start - 1 >= sent.start and doc[start - 1].pos_ == "NOUN" \
-                and doc[start - 1].text.islower() and doc[start - 1].dep_ == "compound":
-            # "auctioneer Jo Marsh", "amateur jockey Leo Hart"
-            word, wstart = _word_at(doc, start - 1)
-            if is_occupation(word) or wstart < start - 1:
-                role = role_of(ctx, person, wstart, start, None, doc[start], "descriptor-before",
-                             0.6, wstart, end - 1, any_noun=True)
-                if role:
-                    roles.append(role)
+        before, lead = _before_name(ctx, person, start, end, sent)
+        roles += before
         # 2. apposition after the name
         if end + 1 < sent.end and doc[end].text == ",":
-            role = _apposition_after(ctx, person, start, end)
-            if role:
-                roles.append(role)
-        # 3. apposition before the name: "the home secretary, Ruth Kemp,"
-        if start >= 2 and doc[start - 1].text == "," and not doc[start - 2].is_punct:
-            head_end, of_org = start - 1, None
-            key = ctx.entity_of(doc[start - 2])
-            if key is not None and ctx.kind[key] == "Organization":
-                # "the chairman of Coastal Watch UK, Sir Ian Pryce,"
-                m_start, _ = ctx.mention_bounds(doc[start - 2])
-                m_start = min(m_start, min((i for i in range(sent.start, start - 1)
-                                            if ctx.nested.get(i) == key), default=m_start))
-                i = m_start - 1
-                while i > sent.start and doc[i].lower_ in DETS:
-                    i -= 1
-                if i > sent.start and doc[i].lower_ in {"of", "at", "for"}:
-                    head_end, of_org = i, key
-            found = title_before(ctx, head_end, stop=sent.start)
-            if found:
-                first, org = found
-                owner = _owner_before(ctx, first - 1, sent.start)
-                if owner is not None:
-                    org = org or owner[1]
-                if first == sent.start or doc[first - 1].lower_ in DETS | {",", "by", "to"} \
-                        or owner is not None:
-                    org = org or of_org
-                    role = role_of(ctx, person, first, head_end, org, doc[start],
-                                 "apposition-before", 0.8, first, end - 1)
-                    if role:
-                        roles.append(role)
+            roles += _apposition_after(ctx, person, start, end, sent)
+        # 3. apposition before the name (or before its title): "the home secretary, Ruth
+        # Kemp,", "the paper's editor, Tory MP Ann Hill"
+        role = _apposition_before(ctx, person, lead, start, end, sent)
+        if role:
+            roles.append(role)
         # 5. post-nominals and judicial styles: "Ben Marsh QC", "Lord Justice Hale"
         if end < sent.end and doc[end].text in _POSTNOMINAL_ROLES:
             roles.append(Role(person=person, title=doc[end].text.lower(), evidence=ctx.evidence(
@@ -374,11 +187,153 @@ def find_roles(ctx: Context) -> list[Role]:
             roles.append(Role(person=person, title=title, evidence=ctx.evidence(
                 sent, start, end - 1, "judicial-style", 0.8)))
         # 4. relative clause: "Mr Okoro, who leads the Liberal Democrats"
-        if end + 2 < sent.end and doc[end].text == "," and doc[end + 1].lower_ == "who":
+        if end + 2 < sent.end and doc[end].text in _CLAUSE_OPENERS \
+                and doc[end + 1].lower_ == "who":
             role = _relative(ctx, person, start, end)
             if role:
                 roles.append(role)
     return _dedupe(roles)
+
+
+
+def _before_name(ctx: Context, person: str, start: int, end: int, sent: Span
+                 ) -> tuple[list[Role], int]:
+    """Titles right before a name, and the first token of what they cover (``start`` if none).
+
+    "Tory leader Simon Ash", "Labour councillors Ann Cole and Tom Reid", "auctioneer Jo
+    Marsh", "Lib Dem spokeswoman for pensions Ann Hill", "former army officer Captain Ann Hill"
+    (two titles: a rank stands on its own).
+    """
+    doc = ctx.doc
+    listed = _listed(ctx, start, sent.start)
+    if listed is not None:
+        return [listed], start
+    found = title_before(ctx, start, stop=sent.start)
+    rule, confidence, any_noun = "title-before-name", 0.9, False
+    if found is None and start - 1 >= sent.start and doc[start - 1].text.islower() \
+            and doc[start - 1].pos_ in {"NOUN", "VERB", "PROPN"} \
+            and doc[start - 1].dep_ == "compound":
+        # "auctioneer Jo Marsh" (the model may tag it a verb), "former palace cook Leo Hart"
+        found = title_before(ctx, start, stop=sent.start, occupation=True)
+        rule, confidence, any_noun = "descriptor-before", 0.6, True
+    if found is None:
+        found = portfolio_before(ctx, start, stop=sent.start)
+        rule, confidence = "title-before-name", 0.8
+    if found is None:
+        return [], start
+    first, org = found
+    out = []
+    rank = start - 1
+    before = doc[rank - 1] if first < rank else None
+    if before is not None and doc[rank].lower_ in lex.RANKS \
+            and before.lower_ not in lex.RANK_PREFIXES and before.pos_ in {"NOUN", "PROPN"} \
+            and ctx.entity_of(before) is None \
+            and (before.is_lower or is_head(doc, rank - 1) or is_occupation(before.text)):
+        # another description, not a team or place ("Former England captain X" is one title)
+        # "climate expert professor Ann Hill", "former army officer Captain Ann Hill"
+        found = title_before(ctx, rank, stop=sent.start)
+        role = None if found is None else role_of(
+            ctx, person, found[0], rank, found[1], doc[start], rule, confidence, found[0],
+            end - 1, any_noun=any_noun)
+        former = False
+        if role is None:  # "Former England rugby captain X": "former" is the rank's
+            k = rank - 1
+            while k > sent.start and k > rank - 6 and not doc[k - 1].is_punct \
+                    and doc[k].lower_ not in {"former", "ex"}:
+                k -= 1
+            former = doc[k].lower_ in {"former", "ex"}
+        out.append(Role(person=person, title=("former " if former else "") + doc[rank].lower_,
+                        former=former, evidence=ctx.evidence(sent, rank, end - 1,
+                                                             "rank-before-name", 0.8)))
+        first = found[0] if found is not None else first
+    else:
+        role = role_of(ctx, person, first, start, org, doc[start], rule, confidence, first,
+                       end - 1, any_noun=any_noun)
+    if role:
+        out.append(role)
+    return out, first
+
+
+def _apposition_before(ctx: Context, person: str, lead: int, start: int, end: int, sent: Span
+                       ) -> Role | None:
+    """A title in apposition before the name or before the name's own title: "the home
+    secretary, Ruth Kemp,", "the chairman of Coastal Watch UK, Sir Ian Pryce,", "the Bishop
+    of Dunmore, the Rt Rev Ann Hill", "his predecessor as treasurer, Tom Reid"."""
+    doc = ctx.doc
+    titled = lead < start
+    if lead == start and lead - 1 > sent.start and doc[lead - 1].lower_ == "the" \
+            and doc[start].lower_ in _CLERICAL_STYLES:
+        lead -= 1  # "the Bishop of Dunmore, the Rt Rev Ann Hill"
+    if lead < 2 or doc[lead - 1].text != "," or doc[lead - 2].is_punct:
+        return None
+    head_end, of_org = lead - 1, None
+    key = ctx.entity_of(doc[lead - 2])
+    if key is not None and ctx.kind[key] == "Organization":
+        # "the chairman of Coastal Watch UK, Sir Ian Pryce,"
+        m_start, _ = ctx.mention_bounds(doc[lead - 2])
+        m_start = min(m_start, min((i for i in range(sent.start, lead - 1)
+                                    if ctx.nested.get(i) == key), default=m_start))
+        i = m_start - 1
+        while i > sent.start and doc[i].lower_ in DETS:
+            i -= 1
+        if i > sent.start and doc[i].lower_ in {"of", "at", "for"}:
+            head_end, of_org = i, key
+    found = title_before(ctx, head_end, stop=sent.start)
+    title_end = head_end
+    if found is None and of_org is None:
+        # "the Secretary of State for Health, Ann Hill": the title runs to the comma
+        phrase = _of_phrase_title(ctx, lead - 1, sent.start)
+        found, title_end = (phrase[:2], phrase[2]) if phrase else (None, lead - 1)
+    if found is None:
+        return None
+    first, org = found
+    root = next((t for t in doc[first:title_end] if not first <= t.head.i < title_end), None)
+    if root is None or root.dep_ == "attr":
+        return None  # "Asked if she was a member of the board, Ms Hill said"
+    # "his predecessor as treasurer, Tom Reid": a former office
+    succession = first - 2 >= sent.start and doc[first - 1].lower_ == "as" \
+        and doc[first - 2].lemma_ in {"predecessor", "successor"}
+    if titled and not succession \
+            and not any(t.dep_ == "appos" and t.head == root for t in doc[start:end]) \
+            and not (root.dep_ == "appos" and start <= root.head.i < end):
+        return None  # "his remark to a reporter, Tory MP Ann Hill said": two people
+    former = succession and doc[first - 2].lemma_ == "predecessor"
+    owner = owner_before(ctx, first - 1, sent.start)
+    if owner is not None:
+        org = org or owner[1]
+    elif not (succession or first == sent.start
+              or doc[first - 1].lower_ in DETS | {",", "by", "to"}):
+        return None
+    role = role_of(ctx, person, first, title_end, org or of_org, doc[start], "apposition-before",
+                   0.8, first, end - 1)
+    if role is not None and former and not role.former:
+        role = dataclasses.replace(role, title="former " + role.title, former=True)
+    return role
+
+
+_CLERICAL_STYLES = {"rt", "right", "rev", "revd", "reverend", "very", "most", "hon"}
+
+
+def _of_phrase_title(ctx: Context, comma: int, stop: int
+                     ) -> tuple[int, str | None, int] | None:
+    """A title whose "of"/"for" phrase ends at ``comma``: the leftmost such phrase within
+    eight tokens ("Secretary of State for Health", "Bishop of Dunmore"); its first token,
+    organisation and end ("a lawyer for the victims," ends before "for": a client)."""
+    doc = ctx.doc
+    best = None
+    for k in range(comma - 2, max(stop, comma - 9), -1):
+        tok = doc[k]
+        key = ctx.entity_of(tok)
+        if not (tok.is_alpha or tok.text == "-") or tok.pos_ in {"VERB", "AUX", "PRON"} \
+                or key is not None and ctx.kind[key] == "Person":
+            break
+        if tok.lower_ in {"of", "for"}:
+            found = title_before(ctx, k, stop=stop)
+            if found is not None:
+                client = tok.lower_ == "for" and doc[k + 1].lower_ in DETS \
+                    and word_at(doc, k - 1)[0] not in PORTFOLIO_TITLES
+                best = (found[0], found[1], k if client else comma)
+    return best
 
 
 def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
@@ -394,8 +349,17 @@ def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
             m_end = j
             while m_end < sent.end and ctx.entity_of(doc[m_end]) == key:
                 m_end += 1
-            return Role(person=person, title=_LEAD_VERBS[verb.lemma_], organization=key,
-                        evidence=ctx.evidence(sent, start, m_end - 1, "relative-clause", 0.75))
+            past = "former " if verb.tag_ == "VBD" else ""  # "who led the party until 1992"
+            return Role(person=person, title=past + _LEAD_VERBS[verb.lemma_], organization=key,
+                        former=bool(past), evidence=ctx.evidence(sent, start, m_end - 1,
+                                                                 "relative-clause", 0.75))
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if key is None and obj is not None and obj.lower_ in lex.ORG_HEADS and obj.is_lower \
+                and end + 3 < sent.end and doc[end + 3].lower_ == "the":
+            # "Ann Hill, who chairs the health committee": a body the text does not name
+            past = "former " if verb.tag_ == "VBD" else ""
+            return Role(person=person, title=past + _LEAD_VERBS[verb.lemma_], former=bool(past),
+                        evidence=ctx.evidence(sent, start, obj.i, "relative-clause", 0.65))
     elif verb.lemma_ == "be":
         j = end + 3
         while j < sent.end and doc[j].lower_ in DETS:

@@ -1,9 +1,12 @@
-"""Roles stated through a verb: "resigned as treasurer", "was named as", "while she was X".
+"""Roles stated through a verb ("resigned as treasurer", "was named as", "while she was X")
+or by a lede's description of someone named after it.
 
 News English states offices not only beside a name ("Health Secretary Ann Lee") but as the
 complement of a verb of taking or leaving office, or of "be": these rules read those, with
 the holder given by the verb's subject (a name, or a pronoun that ``kg.extract.coref``
-resolves) and whether the office is held now by the verb ("resigned as" leaves it).
+resolves) and whether the office is held now by the verb ("resigned as" leaves it). They
+also read a lede's description that stands for a name: "A Tory MEP has said ..." before
+the MEP is named.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from spacy.tokens import Token
 
 from kg.extract import lexicon as lex
 from kg.extract.context import Context
-from kg.extract.coref import Coref
-from kg.extract.roles import DETS, org_after, role_of, title_before
+from kg.extract.coref import Coref, np_title_head
+from kg.extract.titles import DETS, org_after, role_of, title_before
 from kg.model import Role
 
 #: Nouns of a time in office: "in her first week as mayor".
@@ -36,13 +39,66 @@ def tenure_roles(ctx: Context, coref: Coref) -> list[Role]:
     for i, dep in enumerate(ctx.dep):
         if dep == "prep" and ctx.lower[i] == "as":
             found = _after_as(ctx, doc[i], coref)
-        elif dep == "attr" and (tok := doc[i]).head.lemma_ == "be" and tok.pos_ == "NOUN":
+        elif dep == "attr" and (tok := doc[i]).head.lemma_ == "be" and (
+                tok.pos_ == "NOUN" or tok.pos_ == "PROPN" and ctx.lower[i] in lex.TITLE_HEADS):
+            # "when she was Foreign Secretary": a capitalised title is tagged a proper noun
             found = _copular(ctx, tok, coref)
         else:
             continue
         if found is not None:
             out.append(found)
+    lede = _lede(ctx)
+    if lede is not None:
+        out.append(lede)
     return out
+
+
+def _lede(ctx: Context) -> Role | None:
+    """"A Tory MEP has said ..." opening an article (after its headline), nobody named yet:
+    the description's title and organisation for the first person who is the subject of
+    one of the next two sentences.
+
+    Without a headline, descriptions that ``coref.np_title_head`` reads (no organisation
+    inside) are left to the lede rule of the extract stage, which reads the first sentence.
+    """
+    title = ctx.article.title
+    n = 1 if title and ctx.text.startswith(title) and ctx.sents[0].text.strip() == title else 0
+    if len(ctx.sents) < n + 2:
+        return None
+    first = ctx.sents[n]
+    doc = ctx.doc
+    if any(ctx.kind[k] == "Person" for k in ctx.tok_entity[: first.end] if k is not None):
+        return None  # someone is named already: the description may be them or another
+    for i in range(first.start, first.end):
+        if ctx.dep[i] not in {"nsubj", "nsubjpass"} or ctx.lower[i] not in lex.TITLE_HEADS:
+            continue
+        subj = doc[i]
+        found = title_before(ctx, i + 1, stop=first.start)
+        if found is None or n == 0 and (found[1] is None or np_title_head(subj) is not None) \
+                or found[0] == first.start or ctx.lower[found[0] - 1] not in DETS:
+            continue
+        end = ctx.sents[min(n + 2, len(ctx.sents) - 1)].end
+        subject = next((j for j in range(first.end, end)
+                        if ctx.dep[j] in {"nsubj", "nsubjpass"} and ctx.tok_entity[j] is not None
+                        and ctx.kind[ctx.tok_entity[j] or ""] == "Person"
+                        and not ctx.is_quoted(doc[j])), None)  # who the next lines are about
+        if subject is None or _reports_on_another(ctx, doc[subject]):
+            return None
+        person = ctx.tok_entity[subject]
+        assert person is not None
+        return role_of(ctx, person, found[0], i + 1, found[1], subj, "lede-description", 0.6,
+                       found[0] - 1, i)
+    return None
+
+
+def _reports_on_another(ctx: Context, subj: Token) -> bool:
+    """"The prosecutor X said Y had pleaded guilty": X speaks about another named person,
+    who may be the one the lede described."""
+    verb = subj.head
+    if verb.lemma_ not in lex.SPEECH_VERBS:
+        return False
+    return any(t.dep_ in {"nsubj", "nsubjpass"} and t.i != subj.i
+               and ctx.kind.get(ctx.tok_entity[t.i] or "") == "Person" for t in verb.subtree)
 
 
 def _title_at(ctx: Context, j: int, stop: int) -> tuple[int, int, str | None] | None:
