@@ -28,6 +28,15 @@ def _before(tok: Token, sentences: int) -> Iterator[int]:
         yield i
 
 
+def _reported_before(tok: Token) -> frozenset[int]:
+    """Tokens of the words reported before a pronoun speaker ("Mr Lund's plan would fail,
+    he said"): a speaker does not name himself there, so those names are not his."""
+    if tok.dep_ != "nsubj":
+        return frozenset()
+    return frozenset(t.i for c in tok.head.children if c.dep_ == "ccomp" and c.i < tok.i
+                     for t in c.subtree)
+
+
 def np_title_head(tok: Token) -> Token | None:
     """The title word opening the noun phrase of ``tok`` ("The governor of X's region").
 
@@ -77,14 +86,16 @@ class Coref:
         """The person a "he"/"she" refers to: the last person named before it (3 sentences).
 
         ``prefer`` is the speaker of the previous statement, chosen when the gender allows.
+        People named where they cannot be the referent are passed over (``_passed_over``).
         """
         low = tok.lower_
         want = "f" if low in {"she", "her"} else "m" if low in {"he", "him", "his"} else None
         if want is None:
             return None
+        reported = _reported_before(tok)
         if prefer and self.ctx.kind.get(prefer) == "Person" and self.gender.get(prefer) in (
                 None, want):
-            if self._recent(prefer, tok):
+            if self._recent(prefer, tok, want, reported):
                 return prefer
         by_subject = self._subject_antecedent(tok, want)
         if by_subject is not None:
@@ -93,9 +104,33 @@ class Coref:
         for i in _before(tok, 3):
             key = self.ctx.tok_entity[i]
             if key and self.ctx.kind[key] == "Person" and self.gender.get(key) in (None, want):
-                if not self.ctx.is_quoted(doc[i]):
+                if not self.ctx.is_quoted(doc[i]) and i not in reported:
                     return key
         return None
+
+    def _passed_over(self, i: int, want: str) -> bool:
+        """True if the person named at token ``i`` is not a candidate referent for a later
+        pronoun of gender ``want``: a possessor inside a prepositional phrase ("under Ann
+        Lee's government"), or someone named below a same-gender pronoun subject ("He did not
+        think Mr Lund meant it": "he" is not Mr Lund, and is the referent carried on)."""
+        doc = self.ctx.doc
+        m = self.ctx.mention_of.get(i)
+        root = doc[i]
+        if m is not None:
+            while m.start <= root.head.i < m.end and root.head is not root:
+                root = root.head
+        if root.dep_ == "poss" and root.head.dep_ == "pobj":
+            return True
+        pronouns = {"she"} if want == "f" else {"he"}
+        node = root
+        for _ in range(8):
+            if node.head is node:
+                break
+            node = node.head
+            if any(c.dep_ == "nsubj" and c.lower_ in pronouns and c.i < i
+                   for c in node.children):
+                return True
+        return False
 
     def _subject_antecedent(self, tok: Token, want: str) -> str | None:
         """The antecedent found through the subjects of the sentences before ``tok``.
@@ -118,11 +153,18 @@ class Coref:
             if low in {"he", "she"}:
                 continue  # the same referent: look further back
             if low in _UNNAMED_PEOPLE or (low in lex.TITLE_HEADS and not self.description(t)):
-                return ""
+                # "A spokesman said ... . He ...": the unnamed one, unless a person was
+                # named after that subject ("... showed tensions with Mr Lund. He denied")
+                named = any(self.ctx.tok_entity[j] and self.ctx.kind[self.ctx.tok_entity[j] or ""]
+                            == "Person" and not self.ctx.is_quoted(doc[j])
+                            for j in range(t.right_edge.i + 1, tok.i))
+                return None if named else ""
         return None
 
-    def _recent(self, key: str, tok: Token) -> bool:
-        """True unless another person of the same gender was named since ``key``."""
+    def _recent(self, key: str, tok: Token, want: str = "", reported: frozenset[int] = frozenset()
+                ) -> bool:
+        """True unless another person of the same gender was named since ``key`` (names in
+        the reported words before the pronoun and passed-over ones do not count)."""
         doc = self.ctx.doc
         i = tok.i - 1
         while i >= 0 and tok.i - i < 120:
@@ -130,7 +172,8 @@ class Coref:
             if other == key:
                 return True
             if other and other != key and self.ctx.kind[other] == "Person" \
-                    and not self.ctx.is_quoted(doc[i]):
+                    and not self.ctx.is_quoted(doc[i]) and i not in reported \
+                    and not (want and self._passed_over(i, want)):
                 return False
             i -= 1
         return True

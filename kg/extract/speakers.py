@@ -1,0 +1,292 @@
+"""Who speaks: the speaker of a reporting verb, found through the parse and resolved to an
+entity (names, pronouns, descriptions, spokespeople and documents of named bodies)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extract import lexicon as lex
+from kg.extract.context import Context
+from kg.extract.coref import Coref, np_title_head
+
+SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "statement"}
+SPEAKER_KINDS = ("Person", "Organization")
+_DOCUMENTS = {"report", "statement", "letter", "article", "book", "paper", "research", "study",
+              "survey", "findings", "review", "submission", "manifesto", "memo", "blog",
+              "figures", "analysis", "poll", "inquiry", "investigation"}
+#: Prepositions whose gerund takes the clause's subject as its own ("after saying", "by
+#: arguing"); not "without" (not said), nor "for" ("praised for saying": the praise's object).
+_GERUND_PREPS = {"after", "by", "before", "while", "when", "in", "despite"}
+#: Verbs whose object is shown or heard speaking ("the film showed X telling", "was heard
+#: saying"), or quoted ("the paper quoted X as saying").
+_SHOWING = {"show", "see", "hear", "film", "catch", "record", "capture", "quote"}
+#: Words for people who are not named ("a spokesman", "an aide"): never a speaker by description.
+_UNNAMED = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "official", "source",
+            "aide", "man", "woman", "friend"}
+
+
+def subject(verb: Token) -> Token | None:
+    """The grammatical speaker of a reporting verb, following conjunctions and passives."""
+    tok: Token | None = verb
+    for step in range(4):
+        assert tok is not None
+        subjects = [c for c in tok.children
+                    if c.dep_ in {"nsubj", "csubj"} or c.dep_ == "nsubjpass" and step > 0]
+        if subjects:  # "Mr X was heard saying ...": the passive subject above
+            # "said co-ordinator Ann Lee": the parser may give the split title its own nsubj
+            return next((c for c in subjects if c.pos_ == "PROPN"), subjects[-1]) \
+                if len(subjects) > 1 else subjects[0]
+        for child in tok.children:
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+        shown = _shown(tok)
+        if shown is not None:
+            return shown
+        if tok.dep_ in {"conj", "xcomp", "advcl"} and tok.head is not tok:
+            tok = tok.head
+            continue
+        if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ in _GERUND_PREPS \
+                and tok.head.head is not tok.head:
+            tok = tok.head.head  # "X quit after suggesting ...": the subject of "quit"
+            continue
+        if tok.dep_ == "relcl":
+            return tok.head
+        break
+    return None
+
+
+def _shown(tok: Token) -> Token | None:
+    """The object of a verb that shows or quotes someone speaking: "the film showed Ann Lee
+    telling ...", "the paper quoted Ann Lee as saying ..." (passive: "Lee was quoted as
+    saying": the passive subject)."""
+    if tok.tag_ != "VBG":
+        return None
+    head = tok.head
+    if tok.dep_ == "pcomp" and head.lower_ == "as":
+        head = head.head
+    elif tok.dep_ not in {"advcl", "xcomp", "acl", "ccomp", "oprd"}:
+        return None
+    if head.lemma_ not in _SHOWING or head is tok:
+        return None
+    for child in head.children:
+        if child.dep_ in {"dobj", "nsubjpass"}:
+            return child
+    return None
+
+
+def preverbal(ctx: Context, verb: Token) -> Token | None:
+    """The named speaker right before a reporting verb the parser left without a subject:
+    "Welcoming the ruling, Ann Lee, head of X, said" (the name parsed inside the participle
+    clause), "In an article, Ms Lee, who chairs X, says" (inside the prepositional phrase).
+
+    Walks up from the word before the verb to the verb; the highest named person or
+    organisation on that path speaks, unless the path crosses another finite verb.
+    """
+    doc = ctx.doc
+    i = verb.i - 1
+    start = verb.sent.start
+    while i >= start and (doc[i].is_punct or doc[i].is_space):
+        i -= 1
+    if i < start:
+        return None
+    tok = doc[i]
+    best: Token | None = None
+    for _ in range(12):
+        if tok is verb:
+            return best
+        if tok.tag_ in {"VBD", "VBZ", "VBP", "MD"} and tok.dep_ != "relcl":
+            return None
+        key = ctx.entity_of(tok)
+        if key and ctx.kind[key] in SPEAKER_KINDS and not ctx.is_quoted(tok):
+            best = tok
+        if tok.head is tok or tok.head.i > verb.i:
+            return None
+        tok = tok.head
+    return None
+
+
+def by_agent(ctx: Context, verb: Token) -> Token | None:
+    """The "by X" of a passive labelling participle the parser attached elsewhere in its
+    phrase: "a move branded a 'retreat' by the Tories"."""
+    for tok in verb.subtree:
+        if tok.i > verb.i and tok.lower_ == "by" and tok.dep_ in {"agent", "prep"}:
+            for pobj in tok.children:
+                key = ctx.entity_of(pobj)
+                if pobj.dep_ == "pobj" and key and ctx.kind[key] in SPEAKER_KINDS:
+                    return pobj
+            return None
+    return None
+
+
+class Speakers:
+    """Resolves the subject of a reporting verb to an entity, left to right through the
+    article: ``last`` and ``last_sent`` are the previous statement's speaker and sentence."""
+
+    def __init__(self, ctx: Context, coref: Coref) -> None:
+        self.ctx = ctx
+        self.coref = coref
+        self.last: str | None = None
+        self.last_sent = -10
+        self.sent = 0  # index of the sentence being read
+        self.rule: str | None = None  # set when a special rule found the speaker
+        self._names: dict[str, str | None] | None = None
+
+    def of(self, tok: Token) -> str | None:
+        """The entity that speaks as ``tok`` (None if unnamed or unresolved)."""
+        ctx = self.ctx
+        key = ctx.entity_of(tok)
+        if key and ctx.kind[key] == "Organization":
+            # "Commission for Rural Transport chairman Ian Dale said": the person
+            for child in tok.subtree:
+                other = ctx.tok_entity[child.i]
+                if other and ctx.kind[other] == "Person" and child.i > tok.i \
+                        and child.dep_ in {"appos", "compound", "nsubj"}:
+                    return other
+        if key and ctx.kind[key] in SPEAKER_KINDS:
+            return key
+        low = tok.lower_
+        if low in {"he", "she"}:
+            return self.coref.pronoun(tok, prefer=self.last)
+        if low in {"it", "they"}:
+            return self._organisation(tok)
+        if low in {"who", "which", "that"} and tok.head.dep_ == "relcl":
+            return self.of(tok.head.head)
+        if tok.pos_ == "PROPN":
+            found = self._postnominal(tok) or self._named(tok)
+            if found is not None:
+                return found
+        named = self._apposed(tok)
+        if named is not None:  # "the party's health spokeswoman, Ann Cole, said"
+            return named
+        if low in {"headquarters", "hq", "leadership"}:
+            self.rule = "headquarters"  # "Liberal Democrat headquarters said": the party
+            return self._owner(tok)
+        if low in SPOKES:
+            self.rule = "spokesperson"
+            return self._owner(tok)
+        if low in _DOCUMENTS:
+            self.rule = "document"
+            return self._owner(tok, people=True)
+        head = np_title_head(tok)
+        if head is not None:
+            return self.coref.description(head) or self.coref.lede(head) \
+                or self._last_speaker(head)
+        if any(c.lower_ == "the" for c in tok.children):
+            return self.coref.description(tok) or self._last_speaker(tok)
+        return None
+
+    def members(self, tok: Token) -> list[str]:
+        """Other named speakers of the same subject: conjuncts ("Mr Lund and the Farmers'
+        Union say") and the named ones of a group ("critics, including Ann Lee, said")."""
+        ctx = self.ctx
+        heads = list(tok.conjuncts)
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ in {"including", "among"}:
+                heads += [c for c in child.children if c.dep_ == "pobj"]
+        out: list[str] = []
+        for head in heads:
+            for t in (head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")):
+                key = ctx.entity_of(t)
+                if key and ctx.kind[key] in SPEAKER_KINDS and key not in out \
+                        and not ctx.is_quoted(t):
+                    out.append(key)
+        return out
+
+    def _named(self, tok: Token) -> str | None:
+        """A proper-noun subject the entity rules did not mark but whose words are a name
+        the article gives elsewhere ("Liberty said", with "Liberty" found in another place)."""
+        if self._names is None:
+            names: dict[str, str | None] = {}
+            for c in self.ctx.clusters:
+                if c.kind not in SPEAKER_KINDS:
+                    continue
+                for m in c.mentions:
+                    text = self.ctx.doc[m.start : m.end].text.lower()
+                    names[text] = c.key if names.get(text, c.key) == c.key else None
+            self._names = names
+        words = [t for t in self.ctx.doc[tok.left_edge.i : tok.i + 1] if t.lower_ != "the"]
+        if not words or any(t.pos_ != "PROPN" for t in words):
+            return None
+        return self._names.get(" ".join(t.lower_ for t in words))
+
+    def _postnominal(self, tok: Token) -> str | None:
+        """"Ann Lee, QC, told the court": the parser takes the letters after the name for the
+        subject; the name before them speaks."""
+        doc = self.ctx.doc
+        if not (tok.text.isupper() and len(tok.text) <= 4 and tok.i >= 2
+                and doc[tok.i - 1].text == ","):
+            return None
+        key = self.ctx.tok_entity[tok.i - 2]
+        return key if key and self.ctx.kind[key] == "Person" else None
+
+    def _organisation(self, tok: Token) -> str | None:
+        """"it"/"they": the organisation that spoke in the previous sentence ("The Tories
+        said ... And they pledged ..."), else the organisation that was the last subject."""
+        if self.last and self.ctx.kind.get(self.last) == "Organization" \
+                and self.sent - self.last_sent == 1:
+            return self.last
+        return self.coref.organisation(tok)
+
+    def _last_speaker(self, tok: Token) -> str | None:
+        """A title description no stated role matches ("..., the chancellor said"; "The
+        former minister added") is the person who spoke last, if that was within three
+        sentences and nobody else was named since."""
+        if tok.lower_ not in lex.TITLE_HEADS or tok.lower_ in _UNNAMED or tok.tag_ == "NNS":
+            return None
+        last = self.last
+        if last is None or self.ctx.kind.get(last) != "Person" \
+                or not 0 <= self.sent - self.last_sent <= 3:
+            return None
+        if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in tok.children):
+            return None  # "The shadow minister, Ann Lee, said": a name, if not a known one
+        shadow = any(t.lower_ == "shadow" for t in tok.lefts)
+        titles = [t.replace("-", " ").split() for t in self.coref.titles.get(last, [])]
+        if titles and not any(t[-1] == tok.lower_ and ("shadow" in t) == shadow for t in titles):
+            return None  # the last speaker's stated titles are other ones
+        start = self.ctx.sents[self.last_sent].end
+        for i in range(start, tok.i):
+            key = self.ctx.tok_entity[i]
+            if key and key != last and self.ctx.kind[key] == "Person" \
+                    and not self.ctx.in_quote[self.ctx.doc[i].idx]:
+                return None
+        self.rule = "description-last-speaker"
+        return last
+
+    def _apposed(self, tok: Token) -> str | None:
+        """A description with the name in apposition: "the home secretary, Ruth Kemp, said",
+        "the campaign group Fair Votes said"."""
+        for child in tok.children:
+            if child.dep_ in {"appos", "compound"}:
+                key = self.ctx.entity_of(child)
+                if key and (self.ctx.kind[key] == "Person" or self.ctx.kind[key] == (
+                        "Organization") and tok.pos_ == "NOUN" and child.dep_ == "appos"):
+                    return key
+        return None
+
+    def _owner(self, tok: Token, *, people: bool = False) -> str | None:
+        """Who speaks through ``tok``: a spokesperson's organisation ("a Home Office
+        spokesman", "a spokesman for X"); with ``people``, a document's author too
+        ("Lord Wren's report said", "research by the University of Leeds claims")."""
+        ctx = self.ctx
+        kinds = ("Organization", "Person") if people else ("Organization",)
+        preps = {"for", "of", "at", "from", "by"} if people else {"for", "of", "at", "from"}
+        for child in tok.children:
+            if child.dep_ in {"poss", "compound", "nmod"}:
+                key = ctx.entity_of(child)
+                if key and ctx.kind[key] in kinds:
+                    return key
+            if child.dep_ == "prep" and child.lower_ in preps:
+                for pobj in child.children:
+                    key = ctx.entity_of(pobj)
+                    if key and ctx.kind[key] in kinds:
+                        return key
+            if people and child.dep_ == "acl" and child.tag_ == "VBN":
+                # "figures gathered by X", "a study carried out by X": the participle's agent
+                for agent in (c for c in child.children if c.dep_ == "agent"):
+                    for pobj in agent.children:
+                        key = ctx.entity_of(pobj)
+                        if key and ctx.kind[key] in kinds:
+                            return key
+        return None
