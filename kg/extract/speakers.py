@@ -224,10 +224,20 @@ class Speakers:
     def _organisation(self, tok: Token) -> str | None:
         """"it"/"they": the organisation that spoke in the previous sentence ("The Tories
         said ... And they pledged ..."), else the organisation that was the last subject."""
-        if self.last and self.ctx.kind.get(self.last) == "Organization" \
-                and self.sent - self.last_sent == 1:
-            return self.last
+        last = self.last
+        if last and self.ctx.kind.get(last) == "Organization" and self.sent - self.last_sent == 1 \
+                and (tok.lower_ == "it" or self._plural_name(last, tok)):
+            return last
         return self.coref.organisation(tok)
+
+    def _plural_name(self, key: str, tok: Token) -> bool:
+        """True if the last mention of ``key`` before ``tok`` is a plural name ("the
+        Tories", "the Greens"), which "they" may stand for; "they" after "the Agency
+        said" is more often the people it spoke about."""
+        for i in range(tok.i - 1, -1, -1):
+            if self.ctx.tok_entity[i] == key:
+                return self.ctx.doc[i].tag_ in {"NNPS", "NNS"} or self.ctx.lower[i].endswith("s")
+        return False
 
     def _last_speaker(self, tok: Token) -> str | None:
         """A title description no stated role matches ("..., the chancellor said"; "The
@@ -257,7 +267,8 @@ class Speakers:
     def _apposed(self, tok: Token) -> str | None:
         """A description with the name in apposition: "the home secretary, Ruth Kemp, said",
         "the campaign group Fair Votes said"."""
-        for child in tok.children:
+        # the apposed name before compounds ("the EU's Aid Commissioner, Ann Lee")
+        for child in sorted(tok.children, key=lambda c: c.dep_ != "appos"):
             if child.dep_ in {"appos", "compound"}:
                 key = self.ctx.entity_of(child)
                 if key and (self.ctx.kind[key] == "Person" or self.ctx.kind[key] == (

@@ -28,6 +28,8 @@ _LABELS = {"brand", "label", "dub", "call", "describe"}
 #: Subordinators of a clause that sets another speaker against the first ("X dismissed it,
 #: while Y said ..."): that clause is not reported by the first.
 _CONTRAST = {"while", "whereas", "although", "though"}
+#: Verbs whose infinitive says nothing was said ("declined to comment").
+_NOT_SAYING = {"decline", "refuse", "fail"}
 
 
 def _quote_text(ctx: Context, sent: SpacySpan) -> str | None:
@@ -63,9 +65,16 @@ def _is_reporting(tok: Token) -> bool:
         return any(c.dep_ == "ccomp" for c in tok.children)
     if tok.pos_ not in {"VERB"} or tok.lemma_ not in lex.SPEECH_VERBS:
         return False
+    if tok.dep_ == "xcomp" and tok.head.lemma_ in _NOT_SAYING:
+        return False  # "declined to comment", "refused to say"
     if tok.lemma_ == "agree":
         # "agreed that ...", "agreed with"; "agreed to introduce a ban" is a decision
-        return not any(c.dep_ == "xcomp" for c in tok.children)
+        return not any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)
+                       for c in tok.children)
+    if tok.lemma_ == "hit":
+        # "hit out at", "hit back"; not "hit the beach"
+        return any(c.lower_ in {"out", "back"} and c.dep_ in {"prt", "advmod", "prep"}
+                   for c in tok.children)
     if tok.lemma_ in lex.SPEECH_VERBS_WEAK:
         deps = {c.dep_ for c in tok.children}
         preps = {c.lower_ for c in tok.children if c.dep_ in {"prep", "prt"}}
@@ -205,7 +214,10 @@ def find_statements(ctx: Context, coref: Coref,
                     if member not in found:
                         found[member] = _statement(ctx, sent, member, verb, subj.i, tok.i,
                                                    "plural-speakers", 0.6, times)
-                unnamed = unnamed or not group and subj.pos_ in {"NOUN", "PRON"}
+                # "..., a spokesman said", "critics say": someone else; "the organisation
+                # said" may well be the speaker named before
+                unnamed = unnamed or not group and (subj.tag_ in {"NNS", "NNPS"} or any(
+                    c.dep_ == "det" and c.lower_ in {"a", "an"} for c in subj.children))
                 continue
             if key in found:
                 continue
