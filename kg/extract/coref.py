@@ -117,14 +117,14 @@ class Coref:
         m = self.ctx.mention_of.get(i)
         root = doc[i]
         if m is not None:
-            while m.start <= root.head.i < m.end and root.head is not root:
+            while m.start <= root.head.i < m.end and root.head.i != root.i:
                 root = root.head
         if root.dep_ == "poss" and root.head.dep_ == "pobj":
             return True
         pronouns = {"she"} if want == "f" else {"he"}
         node = root
         for _ in range(8):
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
             if any(c.dep_ == "nsubj" and c.lower_ in pronouns and c.i < i
@@ -173,10 +173,18 @@ class Coref:
                 return True
             if other and other != key and self.ctx.kind[other] == "Person" \
                     and not self.ctx.is_quoted(doc[i]) and i not in reported \
-                    and not (want and self._passed_over(i, want)):
+                    and not (want and self._passed_over(i, want)) \
+                    and not self._subject_before(key, i):
                 return False
             i -= 1
         return True
+
+    def _subject_before(self, key: str, i: int) -> bool:
+        """True if ``key`` is a subject earlier in the sentence of token ``i`` ("Mr Lund
+        denied Mr Okoro said so. He added ...": the subject, not the object, carries on)."""
+        start = self.ctx.doc[i].sent.start
+        return any(self.ctx.tok_entity[j] == key and self.ctx.dep[j] in {"nsubj", "nsubjpass"}
+                   for j in range(start, i))
 
     def description(self, tok: Token) -> str | None:
         """The entity a definite description refers to: "the chancellor", "the Tory leader"

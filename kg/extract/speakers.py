@@ -44,11 +44,11 @@ def subject(verb: Token) -> Token | None:
         shown = _shown(tok)
         if shown is not None:
             return shown
-        if tok.dep_ in {"conj", "xcomp", "advcl"} and tok.head is not tok:
+        if tok.dep_ in {"conj", "xcomp", "advcl"} and tok.head.i != tok.i:
             tok = tok.head
             continue
         if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.lower_ in _GERUND_PREPS \
-                and tok.head.head is not tok.head:
+                and tok.head.head.i != tok.head.i:
             tok = tok.head.head  # "X quit after suggesting ...": the subject of "quit"
             continue
         if tok.dep_ == "relcl":
@@ -68,7 +68,7 @@ def _shown(tok: Token) -> Token | None:
         head = head.head
     elif tok.dep_ not in {"advcl", "xcomp", "acl", "ccomp", "oprd"}:
         return None
-    if head.lemma_ not in _SHOWING or head is tok:
+    if head.lemma_ not in _SHOWING or head.i == tok.i:
         return None
     for child in head.children:
         if child.dep_ in {"dobj", "nsubjpass"}:
@@ -94,14 +94,14 @@ def preverbal(ctx: Context, verb: Token) -> Token | None:
     tok = doc[i]
     best: Token | None = None
     for _ in range(12):
-        if tok is verb:
+        if tok.i == verb.i:
             return best
         if tok.tag_ in {"VBD", "VBZ", "VBP", "MD"} and tok.dep_ != "relcl":
             return None
         key = ctx.entity_of(tok)
         if key and ctx.kind[key] in SPEAKER_KINDS and not ctx.is_quoted(tok):
             best = tok
-        if tok.head is tok or tok.head.i > verb.i:
+        if tok.head.i == tok.i or tok.head.i > verb.i:
             return None
         tok = tok.head
     return None

@@ -103,7 +103,7 @@ def _embedded(ctx: Context, verb: Token) -> bool:
     tok = verb
     seen_clause = False
     for _ in range(6):
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return False
         if tok.dep_ in {"ccomp", "xcomp"}:
             seen_clause = True
@@ -153,11 +153,12 @@ def _statement(ctx: Context, sent: SpacySpan, key: str, verb: str, first: int, l
 def _speaker_token(ctx: Context, speakers: Speakers, tok: Token) -> tuple[Token | None, str | None]:
     """The subject of reporting verb ``tok``, with the rule that found it when the parse did
     not give it directly (a passive label's "by", the name right before the verb)."""
+    if tok.tag_ in {"VBN", "VBD"} and tok.lemma_ in _LABELS \
+            and tok.dep_ != "conj" and not any(c.dep_ in {"aux", "nsubj"} for c in tok.children):
+        agent = by_agent(ctx, tok)  # before the subject of the clause it hangs from
+        if agent is not None:
+            return agent, "passive-label"
     subj = subject(tok)
-    if subj is None and tok.tag_ == "VBN" and tok.lemma_ in _LABELS:
-        subj = by_agent(ctx, tok)
-        if subj is not None:
-            return subj, "passive-label"
     if subj is None or subj.dep_ == "csubj" and speakers.of(subj) is None:
         before = preverbal(ctx, tok)
         if before is not None:
@@ -218,6 +219,8 @@ def find_statements(ctx: Context, coref: Coref,
                 # said" may well be the speaker named before
                 unnamed = unnamed or not group and (subj.tag_ in {"NNS", "NNPS"} or any(
                     c.dep_ == "det" and c.lower_ in {"a", "an"} for c in subj.children))
+                if subj.tag_ == "NN" and subj.lower_ in lex.TITLE_HEADS:
+                    speakers.last = None  # "The minister's spokesman said ... He added"
                 continue
             if key in found:
                 continue
