@@ -120,6 +120,13 @@ def _embedded(ctx: Context, verb: Token) -> bool:
     return False
 
 
+def _conditional(verb: Token) -> bool:
+    """True for a verb in a condition ("If they do not respond, they will be banned"):
+    nothing was said yet."""
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in {"if", "unless"}
+                                        for c in verb.children)
+
+
 def _ends_in_open_quote(ctx: Context, sent: SpacySpan) -> bool:
     """True if a quotation is still open at the end of ``sent`` (it goes on in the next)."""
     text = ctx.text
@@ -195,7 +202,7 @@ def find_statements(ctx: Context, coref: Coref,
                 subj = next((c for c in tok.nbor(1).children if c.dep_ == "pobj"), None)
             if verb is None or subj is None:
                 continue
-            if verb != "according to" and _embedded(ctx, tok):
+            if verb != "according to" and (_embedded(ctx, tok) or _conditional(tok)):
                 continue  # "X said the Tories would announce ...": reported, not reporting
             speakers.rule = found_by
             key = speakers.of(subj)

@@ -1,0 +1,192 @@
+"""Statement rules on sentences written for these tests (never from evaluation articles).
+
+One test per way news reports speech; each names the speakers a reader finds in the text
+(or none, where the sentence reports no named speaker).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.extract import extract
+from kg.model import Article
+
+
+def run(text: str) -> Article:
+    return extract(Article(id="t", text=text, date=dt.date(2021, 3, 10)))
+
+
+def said(text: str) -> list[tuple[str, str]]:
+    """(speaker, first words of the sentence) for each statement, in order."""
+    art = run(text)
+    return [(art.entity(s.speaker).name, " ".join(s.evidence.sentence.text.split()[:3]))
+            for s in art.statements]
+
+
+def speakers_of(text: str, opening: str) -> set[str]:
+    """The speakers credited in the sentence of ``text`` that opens with ``opening``."""
+    return {name for name, first in said(text) if first.startswith(opening)}
+
+
+# ---------------------------------------------------------------- clauses
+def test_rules_statements_contrasting_clause_has_its_own_speaker() -> None:
+    text = "The Tories dismissed the tax plan as \"reckless\", while the Lib Dems said it came " \
+           "too late."
+    assert speakers_of(text, "The Tories") == {"Conservative Party", "Liberal Democrats"}
+
+
+def test_rules_statements_relative_clause_is_not_reported_speech() -> None:
+    text = "The changes were criticised by teachers, including Labour backbencher Sarah " \
+           "Quinlan, who says they will hurt small schools."
+    assert speakers_of(text, "The changes") == {"Sarah Quinlan"}
+
+
+def test_rules_statements_words_inside_a_quotation_do_not_report_the_speaker() -> None:
+    text = "\"Every survey says the scheme works,\" Mr Adeyemi insisted."
+    assert [name for name, _ in said(text)] == ["Adeyemi"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The council agreed to introduce a ban on smoking in parks.",
+     "Northway Energy said profits rose, while the Treasury declined to comment.",
+     "The Wallabies and the Springboks hit the beach before the new season."],
+)
+def test_rules_statements_decisions_refusals_and_blows_are_not_speech(text: str) -> None:
+    assert {name for name, _ in said(text)} <= {"Northway Energy"}
+
+
+def test_rules_statements_agreeing_that_is_speech() -> None:
+    assert [name for name, _ in said("Ms Lindqvist agreed that the plan had failed.")] \
+        == ["Lindqvist"]
+
+
+# ---------------------------------------------------------------- several speakers
+def test_rules_statements_coordinated_organisations_each_speak() -> None:
+    text = "The Tories and the Lib Dems said the bill should be dropped."
+    assert speakers_of(text, "The Tories") == {"Conservative Party", "Liberal Democrats"}
+
+
+def test_rules_statements_named_members_of_a_group_speak() -> None:
+    text = "But opponents of the plan, including Lord Ashworth of Kew and Bishop Tom " \
+           "Finch, said it would divide the church."
+    assert speakers_of(text, "But opponents") == {"Lord Ashworth of Kew", "Tom Finch"}
+
+
+# ---------------------------------------------------------------- finding the speaker
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Welcoming the decision, Maria Okonjo, director of the Coastal Alliance, said: "
+         "\"This is good news for the town.\"", "Maria Okonjo"),
+        ("In an interview for the Evening Post, Ms Okonjo, who chairs the Coastal Alliance, "
+         "says: \"We have won the argument.\"", "Okonjo"),
+    ],
+)
+def test_rules_statements_named_speaker_right_before_a_verb_without_subject(
+        text: str, speaker: str) -> None:
+    assert [name for name, _ in said(text)] == [speaker]
+
+
+def test_rules_statements_letters_after_a_name_are_not_the_speaker() -> None:
+    text = "Judge Peter Hale, QC told the inquiry the papers had been lost."
+    assert [name for name, _ in said(text)] == ["Peter Hale"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The documentary showed Mr Brandt, apparently talking about the budget, telling "
+         "the meeting: \"We will win this.\"", "Brandt"),
+        ("The paper quoted Mr Brandt as saying the deal was dead.", "Brandt"),
+        ("Mr Brandt was quoted as saying the deal was dead.", "Brandt"),
+    ],
+)
+def test_rules_statements_someone_shown_or_quoted_saying(text: str, speaker: str) -> None:
+    assert speaker in {name for name, _ in said(text)}
+
+
+def test_rules_statements_passive_label_by_a_party() -> None:
+    text = "Ms Rowe has announced plans to close two libraries, in a move branded a " \
+           "\"disgrace\" by the Lib Dems."
+    assert speakers_of(text, "Ms Rowe") == {"Rowe", "Liberal Democrats"}
+
+
+def test_rules_statements_called_into_question_by_a_body() -> None:
+    text = "The figures have also been called into question by the Harbour Commission."
+    assert [name for name, _ in said(text)] == ["Harbour Commission"]
+
+
+def test_rules_statements_apposed_organisation_of_a_group_word_speaks() -> None:
+    text = "But the pressure group the Coastal Alliance says the rules are too weak."
+    assert [name for name, _ in said(text)] == ["Coastal Alliance"]
+
+
+# ---------------------------------------------------------------- descriptions and pronouns
+def test_rules_statements_description_is_the_speaker_just_heard() -> None:
+    text = "Growth had beaten forecasts, Mr Dalton said. The first savings have been made, " \
+           "the chancellor said."
+    assert [name for name, _ in said(text)] == ["Dalton", "Dalton"]
+
+
+def test_rules_statements_description_not_given_across_another_person() -> None:
+    text = "Growth had beaten forecasts, Mr Dalton said. Ann Price was in the audience. " \
+           "The savings are real, the chancellor said."
+    assert speakers_of(text, "The savings") == set()
+
+
+def test_rules_statements_description_not_given_to_a_speaker_with_another_title() -> None:
+    text = "Tom Ruddock, the party's agent, said the candidate had been dropped. " \
+           "The local chairman made similar comments."
+    assert speakers_of(text, "The local") == set()
+
+
+def test_rules_statements_they_after_a_plural_party_name() -> None:
+    text = "The Tories said they would oppose the bill. And they pledged to review its cost."
+    assert [name for name, _ in said(text)] == ["Conservative Party", "Conservative Party"]
+
+
+def test_rules_statements_condition_reports_nothing() -> None:
+    text = "The Athletics Board said the runners had missed three tests. If they do not " \
+           "respond, they will be banned."
+    assert speakers_of(text, "If they") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "opening", "speaker"),
+    [
+        # names in the words reported before ", he said" are not the speaker
+        ("Lord Fenwick agreed the old law was unfair. The changes proposed by Lord Ames were "
+         "\"far too complex\", he said.", "The changes", "Lord Fenwick"),
+        # "he" is not the man named below him, and carries the referent on
+        ("Mr Okoro, the union chairman, said pay had fallen. He did not think Mr Baker meant "
+         "to offend. But he warned that members would strike.", "But he", "Okoro"),
+        # a possessor inside a phrase is not a candidate
+        ("Mr Hilton was dropped after suggesting the treaty, signed under Tom Walsh's "
+         "government, was a mistake. The newspaper also highlighted articles he wrote "
+         "about Europe.", "The newspaper", "Hilton"),
+        # an unnamed subject two sentences back gives way to a person named since
+        ("A spokesman said the film had done well. The documentary showed tensions between "
+         "Mr Kowalski and his fellow directors. He denied wanting to be chairman.", "He denied",
+         "Kowalski"),
+        # the subject speaker carries on over the people named below him
+        ("But Mr Carter denied Mr Pike had called the plans a mess. He also said he was "
+         "confident Mr Pike would help.", "He also", "Carter"),
+    ],
+)
+def test_rules_statements_pronoun_speaker(text: str, opening: str, speaker: str) -> None:
+    assert speaker in speakers_of(text, opening)
+
+
+def test_rules_statements_unnamed_spokesman_ends_the_pronoun_chain() -> None:
+    text = "Lord Bray said Mr Hale bypassed the board. The prime minister's official " \
+           "spokesman said the board was still used. But he added: \"You cannot take every " \
+           "decision there.\""
+    assert speakers_of(text, "But he") == set()
+
+
+def test_rules_statements_quotation_credited_to_someone_unnamed_is_no_continuation() -> None:
+    text = "Ms Lund said the appeal would go ahead. \"It will take years,\" a spokesman said."
+    assert speakers_of(text, "\"It will") == set()
