@@ -139,7 +139,7 @@ def test_rules_statements_description_not_given_across_another_person() -> None:
 
 def test_rules_statements_description_not_given_to_a_speaker_with_another_title() -> None:
     text = "Tom Ruddock, the party's agent, said the candidate had been dropped. " \
-           "The local chairman made similar comments."
+           "The decision was final. The local chairman made similar comments."
     assert speakers_of(text, "The local") == set()
 
 

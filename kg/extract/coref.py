@@ -240,9 +240,6 @@ class Coref:
         subj = next((t for t in prev if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"), None)
         if subj is None or self.ctx.tok_entity[subj.i] != found:
             return None
-        titles = self.titles.get(found, [])
-        if titles and not any(t.replace("-", " ").split()[-1] == tok.lower_ for t in titles):
-            return None  # "Ann Lee, the party's treasurer, said ... The chairman said": another
         return found
 
     def _latest(self, keys: set[str], tok: Token) -> str | None:
