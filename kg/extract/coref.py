@@ -82,10 +82,12 @@ class Coref:
         for role in roles:
             self.titles.setdefault(role.person, []).append(role.title)
 
-    def pronoun(self, tok: Token, *, prefer: str | None = None) -> str | None:
+    def pronoun(self, tok: Token, *, prefer: str | None = None, since: int = -1) -> str | None:
         """The person a "he"/"she" refers to: the last person named before it (3 sentences).
 
-        ``prefer`` is the speaker of the previous statement, chosen when the gender allows.
+        ``prefer`` is the speaker of the previous statement, chosen when the gender allows
+        and nobody else was named after ``since`` (the token ending that statement's sentence,
+        which may name others below its speaker).
         People named where they cannot be the referent are passed over (``_passed_over``).
         """
         low = tok.lower_
@@ -95,7 +97,7 @@ class Coref:
         reported = _reported_before(tok)
         if prefer and self.ctx.kind.get(prefer) == "Person" and self.gender.get(prefer) in (
                 None, want):
-            if self._recent(prefer, tok, want, reported):
+            if self._recent(prefer, tok, want, reported, since):
                 return prefer
         by_subject = self._subject_antecedent(tok, want)
         if by_subject is not None:
@@ -161,13 +163,20 @@ class Coref:
                 return None if named else ""
         return None
 
-    def _recent(self, key: str, tok: Token, want: str = "", reported: frozenset[int] = frozenset()
-                ) -> bool:
-        """True unless another person of the same gender was named since ``key`` (names in
-        the reported words before the pronoun and passed-over ones do not count)."""
+    def _recent(self, key: str, tok: Token, want: str = "", reported: frozenset[int] = frozenset(),
+                since: int = -1) -> bool:
+        """True unless another person of the same gender was named since ``key`` (or since
+        token ``since``); names in the reported words before the pronoun and passed-over ones
+        do not count."""
         doc = self.ctx.doc
         i = tok.i - 1
         while i >= 0 and tok.i - i < 120:
+            if i < since:
+                return True
+            if self.ctx.dep[i] in {"nsubj", "nsubjpass"} and self.ctx.lower[i] in lex.TITLE_HEADS \
+                    and doc[i].tag_ == "NN" and not self.ctx.tok_entity[i] \
+                    and not self.ctx.is_quoted(doc[i]) and self.description(doc[i]) != key:
+                return False  # "..., the prime minister completed a tour, during which he"
             other = self.ctx.tok_entity[i]
             if other == key:
                 return True

@@ -21,6 +21,8 @@ _GERUND_PREPS = {"after", "by", "before", "while", "when", "in", "despite"}
 #: saying"), or quoted ("the paper quoted X as saying").
 _SHOWING = {"show", "see", "hear", "film", "catch", "record", "capture", "quote"}
 #: Words for people who are not named ("a spokesman", "an aide"): never a speaker by description.
+_MALE = {"lord", "sir", "mr"}
+_FEMALE = {"lady", "baroness", "dame", "mrs", "ms"}
 _UNNAMED = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "official", "source",
             "aide", "man", "woman", "friend"}
 
@@ -148,7 +150,8 @@ class Speakers:
             return key
         low = tok.lower_
         if low in {"he", "she"}:
-            return self.coref.pronoun(tok, prefer=self.last)
+            since = self.ctx.sents[self.last_sent].end if self.last_sent >= 0 else -1
+            return self.coref.pronoun(tok, prefer=self.last, since=since)
         if low in {"it", "they"}:
             return self._organisation(tok)
         if low in {"who", "which", "that"} and tok.head.dep_ == "relcl":
@@ -251,6 +254,10 @@ class Speakers:
             return None
         if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in tok.children):
             return None  # "The shadow minister, Ann Lee, said": a name, if not a known one
+        gender = self.coref.gender.get(last)
+        words = {t.lower_ for t in tok.lefts}
+        if gender == "f" and words & _MALE or gender == "m" and words & _FEMALE:
+            return None  # "the lord chancellor" is not the baroness who spoke
         shadow = any(t.lower_ == "shadow" for t in tok.lefts)
         titles = [t.replace("-", " ").split() for t in self.coref.titles.get(last, [])]
         if titles and not any(t[-1] == tok.lower_ and ("shadow" in t) == shadow for t in titles):

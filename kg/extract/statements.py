@@ -67,6 +67,12 @@ def _is_reporting(tok: Token) -> bool:
         return False
     if tok.dep_ == "xcomp" and tok.head.lemma_ in _NOT_SAYING:
         return False  # "declined to comment", "refused to say"
+    if tok.lemma_ == "comment" and any(c.dep_ == "neg" or c.lower_ in {"neither", "nor"}
+                                       for c in tok.subtree if c.i < tok.i):
+        return False  # "would not comment", "neither X nor Y would comment"
+    if tok.lemma_ == "tell" and any(c.dep_ == "dobj" and c.lemma_ in {"story", "tale"}
+                                    for c in tok.children):
+        return False  # "the film tells the story of": a narrative, not a report
     if tok.lemma_ == "agree":
         # "agreed that ...", "agreed with"; "agreed to introduce a ban" is a decision
         return not any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)
@@ -211,7 +217,8 @@ def find_statements(ctx: Context, coref: Coref,
                 continue  # a person who "found that" discovered it; a body published it
             # "Mr Lund and the Farmers' Union deny ...", "critics, including Ann Lee, say":
             # each named one speaks
-            for other in speakers.members(subj):
+            modal = any(c.tag_ == "MD" for c in tok.children)  # "X and Y will unveil"
+            for other in [] if modal else speakers.members(subj):
                 if other != key and other not in found:
                     found[other] = _statement(ctx, sent, other, verb, subj.i, tok.i,
                                               "coordinated-speakers", 0.8, times)
