@@ -52,7 +52,9 @@ def test_rules_statements_words_inside_a_quotation_do_not_report_the_speaker() -
     "text",
     ["The council agreed to introduce a ban on smoking in parks.",
      "Northway Energy said profits rose, while the Treasury declined to comment.",
-     "The Wallabies and the Springboks hit the beach before the new season."],
+     "The Wallabies and the Springboks hit the beach before the new season.",
+     "Neither the Treasury nor the Home Office would comment on the reports.",
+     "Harbour Lights tells the story of a lighthouse keeper and his daughter."],
 )
 def test_rules_statements_decisions_refusals_and_blows_are_not_speech(text: str) -> None:
     assert {name for name, _ in said(text)} <= {"Northway Energy"}
@@ -190,3 +192,26 @@ def test_rules_statements_unnamed_spokesman_ends_the_pronoun_chain() -> None:
 def test_rules_statements_quotation_credited_to_someone_unnamed_is_no_continuation() -> None:
     text = "Ms Lund said the appeal would go ahead. \"It will take years,\" a spokesman said."
     assert speakers_of(text, "\"It will") == set()
+
+
+def test_rules_statements_coordinated_speakers_not_credited_for_what_they_will_do() -> None:
+    text = "Sony, Philips and Panasonic will unveil the new disc at a trade fair."
+    assert len(said(text)) <= 1
+
+
+def test_rules_statements_description_not_the_last_speaker_of_the_other_sex() -> None:
+    text = "Reform had been too slow, Baroness Ellery said. The lord chancellor hinted that " \
+           "more changes would follow."
+    assert speakers_of(text, "The lord") == set()
+
+
+def test_rules_statements_pronoun_keeps_the_speaker_over_people_named_in_the_statement() -> None:
+    text = "Mr Farrell said the cuts proposed by Mr Dunne were wrong. Turning to jobs, he " \
+           "said: \"We will end youth unemployment.\""
+    assert [name for name, _ in said(text)] == ["Farrell", "Farrell"]
+
+
+def test_rules_statements_pronoun_after_a_title_subject_is_not_the_last_speaker() -> None:
+    text = "Mr Blake has not made up his mind, Ann Mercer said. On Friday, the prime minister " \
+           "finished a tour, during which he unveiled five pledges."
+    assert speakers_of(text, "On Friday,") == set()

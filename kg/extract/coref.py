@@ -249,6 +249,10 @@ class Coref:
         subj = next((t for t in prev if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"), None)
         if subj is None or self.ctx.tok_entity[subj.i] != found:
             return None
+        words = {t.lower_ for t in tok.lefts}
+        if words & (_MALE if self.gender.get(found) == "f" else _FEMALE if self.gender.get(
+                found) == "m" else set()):
+            return None  # "the lord chancellor" is not the baroness named before
         return found
 
     def _latest(self, keys: set[str], tok: Token) -> str | None:
