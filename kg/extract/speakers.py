@@ -111,7 +111,7 @@ def preverbal(ctx: Context, verb: Token) -> Token | None:
 
 def by_agent(ctx: Context, verb: Token) -> Token | None:
     """The "by X" of a passive labelling participle the parser attached elsewhere in its
-    phrase: "a move branded a 'retreat' by the Tories"."""
+    phrase: "the cuts, branded 'reckless' by the Greens"."""
     for tok in verb.subtree:
         if tok.i > verb.i and tok.lower_ == "by" and tok.dep_ in {"agent", "prep"}:
             for pobj in tok.children:
@@ -164,7 +164,7 @@ class Speakers:
         if named is not None:  # "the party's health spokeswoman, Ann Cole, said"
             return named
         if low in {"headquarters", "hq", "leadership"}:
-            self.rule = "headquarters"  # "Liberal Democrat headquarters said": the party
+            self.rule = "headquarters"  # "Green Party headquarters said": the party
             return self._owner(tok)
         if low in SPOKES:
             self.rule = "spokesperson"
@@ -225,8 +225,8 @@ class Speakers:
         return key if key and self.ctx.kind[key] == "Person" else None
 
     def _organisation(self, tok: Token) -> str | None:
-        """"it"/"they": the organisation that spoke in the previous sentence ("The Tories
-        said ... And they pledged ..."), else the organisation that was the last subject."""
+        """"it"/"they": the organisation that spoke in the previous sentence ("The Greens
+        said ... They also promised ..."), else the organisation that was the last subject."""
         last = self.last
         if last and self.ctx.kind.get(last) == "Organization" and self.sent - self.last_sent == 1 \
                 and (tok.lower_ == "it" or self._plural_name(last, tok)):
@@ -284,7 +284,7 @@ class Speakers:
         return None
 
     def _owner(self, tok: Token, *, people: bool = False) -> str | None:
-        """Who speaks through ``tok``: a spokesperson's organisation ("a Home Office
+        """Who speaks through ``tok``: a spokesperson's organisation ("a Treasury
         spokesman", "a spokesman for X"); with ``people``, a document's author too
         ("Lord Wren's report said", "research by the University of Leeds claims")."""
         ctx = self.ctx

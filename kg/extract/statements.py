@@ -22,8 +22,8 @@ from kg.model import Statement, TimeRef
 #: Verbs plain enough to credit a whole group named just before ("They said").
 _PLAIN_SPEECH = {"say", "tell", "add", "insist", "argue", "claim", "warn", "deny", "state",
                  "write", "conclude"}
-#: Labelling verbs whose passive participle names the speaker with "by" ("a move branded
-#: a 'retreat' by the Tories").
+#: Labelling verbs whose passive participle names the speaker with "by" ("the cuts, branded
+#: 'reckless' by the Greens").
 _LABELS = {"brand", "label", "dub", "call", "describe"}
 #: Subordinators of a clause that sets another speaker against the first ("X dismissed it,
 #: while Y said ..."): that clause is not reported by the first.
@@ -87,7 +87,10 @@ def _is_reporting(tok: Token) -> bool:
         if tok.lemma_ in {"call", "brand", "label", "dub"}:
             # "called for", "called on", "called the plans 'dangerous'", "calling it a joke"
             if "into" in preps and any(c.lower_ == "question" for c in tok.subtree):
-                return True  # "called the figures into question", "called into question by"
+                return True  # "called the figures into question" (or in the passive, with "by")
+            quoted = any(t.text in "\"“‘'" for t in tok.doc[tok.i : tok.i + 12])
+            if "agent" in deps and (quoted or deps & {"oprd", "attr", "acomp"}):
+                return True  # "a decision branded 'shameful' by the Greens"
             return bool(preps & {"for", "on"}) or "dobj" in deps and bool(
                 deps & {"oprd", "xcomp", "ccomp", "attr", "npadvmod"}) or (
                 "dobj" in deps and any(t.text in "\"“‘'" for t in tok.doc[tok.i : tok.i + 12]))
