@@ -156,10 +156,10 @@ class Coref:
                 continue  # the same referent: look further back
             if low in _UNNAMED_PEOPLE or (low in lex.TITLE_HEADS and not self.description(t)):
                 # "A spokesman said ... . He ...": the unnamed one, unless a person was
-                # named after that subject ("... showed tensions with Mr Lund. He denied")
+                # named in a later sentence ("... showed tensions with Mr Lund. He denied")
                 named = any(self.ctx.tok_entity[j] and self.ctx.kind[self.ctx.tok_entity[j] or ""]
                             == "Person" and not self.ctx.is_quoted(doc[j])
-                            for j in range(t.right_edge.i + 1, tok.i))
+                            for j in range(t.sent.end, tok.i))
                 return None if named else ""
         return None
 

@@ -157,7 +157,7 @@ class Speakers:
         if low in {"who", "which", "that"} and tok.head.dep_ == "relcl":
             return self.of(tok.head.head)
         if tok.pos_ == "PROPN":
-            found = self._postnominal(tok) or self._named(tok)
+            found = self._named(tok)
             if found is not None:
                 return found
         named = self._apposed(tok)
@@ -213,16 +213,6 @@ class Speakers:
         if not words or any(t.pos_ != "PROPN" for t in words):
             return None
         return self._names.get(" ".join(t.lower_ for t in words))
-
-    def _postnominal(self, tok: Token) -> str | None:
-        """"Ann Lee, QC, told the court": the parser takes the letters after the name for the
-        subject; the name before them speaks."""
-        doc = self.ctx.doc
-        if not (tok.text.isupper() and len(tok.text) <= 4 and tok.i >= 2
-                and doc[tok.i - 1].text == ","):
-            return None
-        key = self.ctx.tok_entity[tok.i - 2]
-        return key if key and self.ctx.kind[key] == "Person" else None
 
     def _organisation(self, tok: Token) -> str | None:
         """"it"/"they": the organisation that spoke in the previous sentence ("The Greens

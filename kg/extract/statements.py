@@ -22,12 +22,12 @@ from kg.model import Statement, TimeRef
 #: Verbs plain enough to credit a whole group named just before ("They said").
 _PLAIN_SPEECH = {"say", "tell", "add", "insist", "argue", "claim", "warn", "deny", "state",
                  "write", "conclude"}
-#: Labelling verbs whose passive participle names the speaker with "by" ("the cuts, branded
-#: 'reckless' by the Greens").
-_LABELS = {"brand", "label", "dub", "call", "describe"}
 #: Subordinators of a clause that sets another speaker against the first ("X dismissed it,
 #: while Y said ..."): that clause is not reported by the first.
 _CONTRAST = {"while", "whereas", "although", "though"}
+#: Labelling verbs whose passive names the speaker with "by" ("plans branded 'reckless' by
+#: the Greens"), which the parser often hangs on the label instead of the verb.
+_LABELS = {"brand", "label", "dub", "call", "describe"}
 #: Verbs whose infinitive says nothing was said ("declined to comment").
 _NOT_SAYING = {"decline", "refuse", "fail"}
 
@@ -86,11 +86,10 @@ def _is_reporting(tok: Token) -> bool:
         preps = {c.lower_ for c in tok.children if c.dep_ in {"prep", "prt"}}
         if tok.lemma_ in {"call", "brand", "label", "dub"}:
             # "called for", "called on", "called the plans 'dangerous'", "calling it a joke"
-            if "into" in preps and any(c.lower_ == "question" for c in tok.subtree):
-                return True  # "called the figures into question" (or in the passive, with "by")
             quoted = any(t.text in "\"“‘'" for t in tok.doc[tok.i : tok.i + 12])
-            if "agent" in deps and (quoted or deps & {"oprd", "attr", "acomp"}):
-                return True  # "a decision branded 'shameful' by the Greens"
+            by = "agent" in deps or any(t.lower_ == "by" and t.i > tok.i for t in tok.subtree)
+            if by and (quoted or deps & {"oprd", "attr", "acomp"}):
+                return True  # "plans branded 'reckless' by the Greens" (passive label)
             return bool(preps & {"for", "on"}) or "dobj" in deps and bool(
                 deps & {"oprd", "xcomp", "ccomp", "attr", "npadvmod"}) or (
                 "dobj" in deps and any(t.text in "\"“‘'" for t in tok.doc[tok.i : tok.i + 12]))
@@ -168,10 +167,10 @@ def _statement(ctx: Context, sent: SpacySpan, key: str, verb: str, first: int, l
 
 def _speaker_token(ctx: Context, speakers: Speakers, tok: Token) -> tuple[Token | None, str | None]:
     """The subject of reporting verb ``tok``, with the rule that found it when the parse did
-    not give it directly (a passive label's "by", the name right before the verb)."""
-    if tok.tag_ in {"VBN", "VBD"} and tok.lemma_ in _LABELS \
-            and tok.dep_ != "conj" and not any(c.dep_ in {"aux", "nsubj"} for c in tok.children):
-        agent = by_agent(ctx, tok)  # before the subject of the clause it hangs from
+    not give it directly (the name right before the verb)."""
+    if tok.lemma_ in _LABELS and tok.tag_ in {"VBN", "VBD"} and tok.dep_ != "conj" \
+            and not any(c.dep_ in {"nsubj", "agent"} for c in tok.children):
+        agent = by_agent(ctx, tok)  # "branded 'reckless' by X", "by X" hung on the label
         if agent is not None:
             return agent, "passive-label"
     subj = subject(tok)
