@@ -214,3 +214,69 @@ def test_rules_statements_pronoun_after_unnamed_speaker_not_the_person_he_named(
     text = "The band's spokesman said the tour would go on without Mr Varga. \"We all want " \
            "him back soon,\" he said."
     assert speakers_of(text, "\"We all") == set()
+
+
+# ---------------------------------------------------------------- one verb per clause
+def verbs(text: str) -> list[tuple[str, str]]:
+    """(speaker, reporting verb) for each statement, in order."""
+    art = run(text)
+    return [(art.entity(s.speaker).name, s.verb) for s in art.statements]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "verb"),
+    [
+        ("Speaking at a dinner in Leeds, Ms Okafor also argued that the levy was unfair.",
+         "Okafor", "argue"),
+        ("Speaking on local radio last week, Mr Haddad said the depot would stay open.",
+         "Haddad", "say"),
+        ("Asked whether a merger was likely this year, Mr Haddad replied: \"Not a chance.\"",
+         "Haddad", "reply"),
+        ("Criticised for the delay, Ms Okafor said: \"I will never apologise for caution.\"",
+         "Okafor", "say"),
+        ("Ms Okafor, who has described the levy as \"a tax on work\", has said she will vote "
+         "against it.", "Okafor", "say"),
+    ],
+)
+def test_rules_statements_the_finite_verb_reports_not_a_participle(
+        text: str, speaker: str, verb: str) -> None:
+    assert verbs(text) == [(speaker, verb)]
+
+
+def test_rules_statements_someone_asked_is_not_the_asker() -> None:
+    assert said("Asked about the closure, Mr Haddad shrugged and walked away.") == []
+
+
+# ---------------------------------------------------------------- titles, letters, clauses
+def test_rules_statements_letters_after_a_name_are_the_person() -> None:
+    text = "The Green health spokesman, Harold Quimby MSP, said: \"It is a tax by stealth.\""
+    assert [name for name, _ in said(text)] == ["Harold Quimby"]
+
+
+def test_rules_statements_name_apposed_to_a_title_subject_speaks() -> None:
+    text = "The Bishop of Wells, the Rt Rev Dr Colin Marr, described the film as a \"fine " \
+           "romp\". Later the Bishop said he had enjoyed it."
+    assert speakers_of(text, "The Bishop") == {"Colin Marr"}
+
+
+def test_rules_statements_name_in_a_clause_before_the_subject_is_not_the_speaker() -> None:
+    text = "Kessler has recalled the part. When asked if the firm would be seeking " \
+           "compensation from Kessler, its boss Ingrid Solberg said: " \
+           "\"We will first solve the problem.\""
+    assert speakers_of(text, "When asked") == {"Ingrid Solberg"}
+
+
+def test_rules_statements_stated_attribution_beats_a_quotation_run() -> None:
+    text = "Her remarks have been branded \"reckless\" by the Northern Tenants Federation.\n\n" \
+           "\"The danger comes from a small group,\" the Bristol MP told the committee."
+    assert speakers_of(text, "\"The danger") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "speaks"),
+    [("The Harbour Board issued an official warning to the three skippers last year.", False),
+     ("The Harbour Board issued a warning that the pier would close.", True),
+     ("The Harbour Board issued a statement saying the pier would close.", True)],
+)
+def test_rules_statements_issuing_is_speech_only_with_words(text: str, speaks: bool) -> None:
+    assert bool(said(text)) == speaks

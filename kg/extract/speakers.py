@@ -23,6 +23,8 @@ _SHOWING = {"show", "see", "hear", "film", "catch", "record", "capture", "quote"
 #: Words for people who are not named ("a spokesman", "an aide"): never a speaker by description.
 _MALE = {"lord", "sir", "mr"}
 _FEMALE = {"lady", "baroness", "dame", "mrs", "ms"}
+#: Letters after a name ("Ann Lee MSP"): the person's, never a speaker of their own.
+_POSTNOMINALS = {"MP", "MSP", "MEP", "AM", "MLA", "QC", "KC", "OBE", "MBE", "CBE"}
 _UNNAMED = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "official", "source",
             "aide", "man", "woman", "friend"}
 
@@ -46,6 +48,9 @@ def subject(verb: Token) -> Token | None:
         shown = _shown(tok)
         if shown is not None:
             return shown
+        if tok.dep_ == "advcl" and tok.tag_ == "VBN" and not any(
+                c.dep_ in {"aux", "auxpass"} for c in tok.children):
+            return None  # "Asked about it, Ann Lee said": she was asked; she is not the asker
         if tok.dep_ in {"conj", "xcomp", "advcl"} and tok.head.i != tok.i:
             tok = tok.head
             continue
@@ -78,13 +83,34 @@ def _shown(tok: Token) -> Token | None:
     return None
 
 
+def _postnominal(tok: Token) -> bool:
+    """True for letters after a name ("Ann Lee MSP"), not a title ("the MP said")."""
+    return tok.text in _POSTNOMINALS and any(c.dep_ == "compound" and c.pos_ == "PROPN"
+                                             for c in tok.lefts)
+
+
+def entity(ctx: Context, tok: Token) -> str | None:
+    """The entity of ``tok``, where a post-nominal ("Ann Lee MSP", "Ben Marsh QC") stands
+    for the person it follows (None if no person does), never for an entity of its own."""
+    if _postnominal(tok):
+        for child in tok.lefts:
+            key = ctx.tok_entity[child.i]
+            if child.dep_ == "compound" and key and ctx.kind[key] == "Person":
+                return key
+        return None
+    return ctx.entity_of(tok)
+
+
 def preverbal(ctx: Context, verb: Token) -> Token | None:
     """The named speaker right before a reporting verb the parser left without a subject:
     "Welcoming the ruling, Ann Lee, head of X, said" (the name parsed inside the participle
     clause), "In an article, Ms Lee, who chairs X, says" (inside the prepositional phrase).
 
     Walks up from the word before the verb to the verb; the highest named person or
-    organisation on that path speaks, unless the path crosses another finite verb.
+    organisation on that path speaks, unless the path crosses another finite verb. Names
+    inside a clause with a subject of its own ("When asked if X would sue Y, Y's chief
+    executive Ann Lee said") are that clause's; a name the parser hung in apposition on
+    another name is not that other one's.
     """
     doc = ctx.doc
     i = verb.i - 1
@@ -95,16 +121,23 @@ def preverbal(ctx: Context, verb: Token) -> Token | None:
         return None
     tok = doc[i]
     best: Token | None = None
+    apposed = False
     for _ in range(12):
         if tok.i == verb.i:
             return best
         if tok.tag_ in {"VBD", "VBZ", "VBP", "MD"} and tok.dep_ != "relcl":
             return None
-        key = ctx.entity_of(tok)
+        if tok.pos_ in {"VERB", "AUX"} and any(c.dep_ in {"nsubj", "nsubjpass"}
+                                               for c in tok.children):
+            best = None  # the names below are in another clause, with its own subject
+        key = entity(ctx, tok)
         if key and ctx.kind[key] in SPEAKER_KINDS and not ctx.is_quoted(tok):
-            best = tok
+            if best is not None and apposed and entity(ctx, best) != key:
+                return best  # "from Y, its chief executive Ann Lee said": not Y
+            best, apposed = tok, True
         if tok.head.i == tok.i or tok.head.i > verb.i:
             return None
+        apposed = apposed and tok.dep_ == "appos"  # still inside best's apposition
         tok = tok.head
     return None
 
@@ -138,6 +171,8 @@ class Speakers:
     def of(self, tok: Token) -> str | None:
         """The entity that speaks as ``tok`` (None if unnamed or unresolved)."""
         ctx = self.ctx
+        if _postnominal(tok):
+            return entity(ctx, tok)  # "Ann Lee MSP said": the person, or nobody named
         key = ctx.entity_of(tok)
         if key and ctx.kind[key] == "Organization":
             # "Commission for Rural Transport chairman Ian Dale said": the person
@@ -156,13 +191,13 @@ class Speakers:
             return self._organisation(tok)
         if low in {"who", "which", "that"} and tok.head.dep_ == "relcl":
             return self.of(tok.head.head)
+        named = self._apposed(tok)
+        if named is not None:  # "the party's health spokeswoman, Ann Cole, said"
+            return named
         if tok.pos_ == "PROPN":
             found = self._named(tok)
             if found is not None:
                 return found
-        named = self._apposed(tok)
-        if named is not None:  # "the party's health spokeswoman, Ann Cole, said"
-            return named
         if low in {"headquarters", "hq", "leadership"}:
             self.rule = "headquarters"  # "Green Party headquarters said": the party
             return self._owner(tok)
@@ -191,7 +226,7 @@ class Speakers:
         out: list[str] = []
         for head in heads:
             for t in (head, *head.conjuncts, *(c for c in head.children if c.dep_ == "appos")):
-                key = ctx.entity_of(t)
+                key = entity(ctx, t)
                 if key and ctx.kind[key] in SPEAKER_KINDS and key not in out \
                         and not ctx.is_quoted(t):
                     out.append(key)
@@ -267,7 +302,7 @@ class Speakers:
         # the apposed name before compounds ("the EU's Aid Commissioner, Ann Lee")
         for child in sorted(tok.children, key=lambda c: c.dep_ != "appos"):
             if child.dep_ in {"appos", "compound"}:
-                key = self.ctx.entity_of(child)
+                key = entity(self.ctx, child)
                 if key and (self.ctx.kind[key] == "Person" or self.ctx.kind[key] == (
                         "Organization") and tok.pos_ == "NOUN" and child.dep_ == "appos"):
                     return key

@@ -15,8 +15,8 @@ from spacy.tokens import Token
 
 from kg.extract import lexicon as lex
 from kg.extract.context import Context, starts_with_quote
-from kg.extract.coref import Coref
-from kg.extract.speakers import Speakers, by_agent, preverbal, subject
+from kg.extract.coref import Coref, np_title_head
+from kg.extract.speakers import SPOKES, Speakers, by_agent, preverbal, subject
 from kg.model import Statement, TimeRef
 
 #: Verbs plain enough to credit a whole group named just before ("They said").
@@ -51,14 +51,23 @@ _SPEECH_NOUNS = {"attack", "call", "claim", "statement", "speech", "warning", "a
                  "criticism", "comment", "comments", "remark", "remarks", "pledge", "promise",
                  "case", "announcement", "accusation", "threat", "demand", "apology"}
 _LIGHT_VERBS = {"launch", "make", "issue", "deliver", "mount", "give", "renew", "repeat", "step"}
+#: What a body issues that is its speech in itself ("issued a statement").
+_ISSUED = {"statement", "apology", "appeal", "plea", "announcement"}
 _MAY_REPORT = _LIGHT_VERBS | lex.SPEECH_VERBS | {"find"}
 
 
 def _is_reporting(tok: Token) -> bool:
     """A verb that reports speech (its lemma is always in ``_MAY_REPORT``)."""
     if tok.pos_ == "VERB" and tok.lemma_ in _LIGHT_VERBS:
-        # "launched an attack on", "made the comments", "issued a warning"
-        return any(c.dep_ == "dobj" and c.lemma_ in _SPEECH_NOUNS for c in tok.children)
+        # "launched an attack on", "made the comments", "issued a statement"
+        objs = [c for c in tok.children if c.dep_ == "dobj" and c.lemma_ in _SPEECH_NOUNS]
+        if tok.lemma_ == "issue":
+            # a body "issues a warning" to someone as a sanction or an alert; it speaks
+            # only through a statement, or a warning with its words ("... that", "saying")
+            return any(o.lemma_ in _ISSUED or any(c.dep_ in {"acl", "ccomp", "relcl"}
+                                                  and c.tag_ != "VBN" for c in o.children)
+                       for o in objs)
+        return bool(objs)
     if tok.pos_ == "VERB" and tok.lemma_ == "find":
         # "the study found that ...", "the inquiry found the rules were ...": a
         # finding published (who may publish one: find_statements); not "found the keys"
@@ -128,6 +137,16 @@ def _embedded(ctx: Context, verb: Token) -> bool:
     return False
 
 
+def _depth(verb: Token) -> int:
+    """How deep ``verb`` sits below its sentence's root: of two reporting verbs with one
+    speaker, the shallower is the clause's own ("Speaking in Leeds, Ann Lee said": 'say')."""
+    depth = 0
+    while verb.head.i != verb.i and depth < 20:
+        verb = verb.head
+        depth += 1
+    return depth
+
+
 def _conditional(verb: Token) -> bool:
     """True for a verb in a condition ("If they do not respond, they will be banned"):
     nothing was said yet."""
@@ -155,6 +174,20 @@ def _one_per_quotation(ctx: Context, found: dict[str, Statement], out: list[Stat
     passage = ctx.span(start, ctx.sentence(sent).end)
     return {key: replace(st, evidence=replace(st.evidence, sentence=passage))
             for key, st in found.items() if key not in credited}
+
+
+def _other_speaker(ctx: Context, subj: Token, prev: tuple[str, str] | None) -> bool:
+    """True if the unresolved subject ``subj`` cannot be the previous statement's speaker
+    ``prev``: a person ("he", "the minister": coreference would have found the previous
+    speaker if it were them), or an organisation described after a person spoke ("the
+    firm said" after Ann Lee)."""
+    kind = ctx.kind.get(prev[0]) if prev else None
+    if subj.lower_ in SPOKES:
+        return kind != "Organization"  # "the spokesman said" after the body he speaks for
+    if subj.lower_ in {"he", "she"} or subj.lower_ in lex.TITLE_HEADS \
+            or np_title_head(subj) is not None:
+        return True
+    return kind == "Person"
 
 
 def _statement(ctx: Context, sent: SpacySpan, key: str, verb: str, first: int, last: int,
@@ -193,7 +226,10 @@ def find_statements(ctx: Context, coref: Coref,
     for n, sent in enumerate(ctx.sents):
         speakers.sent = n
         found: dict[str, Statement] = {}
-        unnamed = False  # the sentence credits someone unnamed ("..., a spokesman said")
+        at: dict[str, Token] = {}  # the reporting verb of each speaker's statement
+        # the sentence credits someone unnamed ("..., a spokesman said") or, unresolved,
+        # someone other than the last speaker ("the MP said" after an organisation spoke)
+        unnamed = False
         for i in range(sent.start, sent.end):
             if ctx.lemma[i] not in _MAY_REPORT and ctx.lower[i] != "according":
                 continue  # the test below on the words alone, without a token object
@@ -234,12 +270,14 @@ def find_statements(ctx: Context, coref: Coref,
                 # "..., a spokesman said", "critics say": someone else; "the organisation
                 # said" may well be the speaker named before
                 unnamed = unnamed or not group and (subj.tag_ in {"NNS", "NNPS"} or any(
-                    c.dep_ == "det" and c.lower_ in {"a", "an"} for c in subj.children))
+                    c.dep_ == "det" and c.lower_ in {"a", "an"} for c in subj.children)
+                    or _other_speaker(ctx, subj, prev_attributed))
                 if subj.tag_ == "NN" and subj.lower_ in lex.TITLE_HEADS:
                     speakers.last = None  # "The minister's spokesman said ... He added"
                 continue
-            if key in found:
-                continue
+            if key in found and (key not in at or _depth(tok) >= _depth(at[key])):
+                continue  # one statement per speaker, with the verb of the main clause
+            at[key] = tok
             a, b = sorted((subj.i, tok.i))
             a = min(a, ctx.mention_bounds(subj)[0])
             rule = "according-to" if verb == "according to" else speakers.rule or (
