@@ -280,3 +280,20 @@ def test_rules_statements_stated_attribution_beats_a_quotation_run() -> None:
 )
 def test_rules_statements_issuing_is_speech_only_with_words(text: str, speaks: bool) -> None:
     assert bool(said(text)) == speaks
+
+
+def test_rules_statements_pronoun_after_a_title_subject_one_sentence_back() -> None:
+    text = "Mr Dalton will say next year is crucial for aid. He also wants richer countries " \
+           "to help. The chancellor is travelling to Washington next week. He told the radio " \
+           "programme: \"We need more resources.\""
+    assert speakers_of(text, "He told") == {"Dalton"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mr Varga was asked to audition for the part, as studio bosses were said to be wary "
+     "of him.",
+     "Lindcorp and Harrow Bank have agreed plans to merge next year."],
+)
+def test_rules_statements_hearsay_and_agreed_plans_report_nobody(text: str) -> None:
+    assert said(text) == []

@@ -173,10 +173,13 @@ class Coref:
         while i >= 0 and tok.i - i < 120:
             if i < since:
                 return True
-            if self.ctx.dep[i] in {"nsubj", "nsubjpass"} and self.ctx.lower[i] in lex.TITLE_HEADS \
+            if i >= tok.sent.start and self.ctx.dep[i] in {"nsubj", "nsubjpass"} \
+                    and self.ctx.lower[i] in lex.TITLE_HEADS \
                     and doc[i].tag_ == "NN" and not self.ctx.tok_entity[i] \
                     and not self.ctx.is_quoted(doc[i]) and self.description(doc[i]) != key:
-                return False  # "..., the prime minister completed a tour, during which he"
+                # "..., the prime minister completed a tour, during which he" (in the
+                # pronoun's sentence; one sentence back, the title may be the speaker's)
+                return False
             other = self.ctx.tok_entity[i]
             if other == key:
                 return True

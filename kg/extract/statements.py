@@ -28,6 +28,9 @@ _CONTRAST = {"while", "whereas", "although", "though"}
 #: Labelling verbs whose passive names the speaker with "by" ("plans branded 'reckless' by
 #: the Greens"), which the parser often hangs on the label instead of the verb.
 _LABELS = {"brand", "label", "dub", "call", "describe"}
+#: Nouns for organisations besides those of ``lex.ORG_HEADS`` ("the firm said").
+_ORG_WORDS = {"firm", "company", "group", "club", "airline", "carmaker", "bank", "retailer",
+              "charity", "paper", "newspaper", "broadcaster", "studio", "label", "team"}
 #: Verbs whose infinitive says nothing was said ("declined to comment").
 _NOT_SAYING = {"decline", "refuse", "fail"}
 
@@ -83,9 +86,10 @@ def _is_reporting(tok: Token) -> bool:
                                     for c in tok.children):
         return False  # "the film tells the story of": a narrative, not a report
     if tok.lemma_ == "agree":
-        # "agreed that ...", "agreed with"; "agreed to introduce a ban" is a decision
-        return not any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)
-                       for c in tok.children)
+        # "agreed that ...", "agreed with"; "agreed to introduce a ban", "agreed plans to
+        # merge", "agreed on the text" are decisions
+        return any(c.dep_ == "ccomp" or c.dep_ == "prep" and c.lower_ == "with"
+                   for c in tok.children)
     if tok.lemma_ == "hit":
         # "hit out at", "hit back"; not "hit the beach"
         return any(c.lower_ in {"out", "back"} and c.dep_ in {"prt", "advmod", "prep"}
@@ -176,18 +180,25 @@ def _one_per_quotation(ctx: Context, found: dict[str, Statement], out: list[Stat
             for key, st in found.items() if key not in credited}
 
 
-def _other_speaker(ctx: Context, subj: Token, prev: tuple[str, str] | None) -> bool:
+def _other_speaker(ctx: Context, coref: Coref, subj: Token,
+                   prev: tuple[str, str] | None) -> bool:
     """True if the unresolved subject ``subj`` cannot be the previous statement's speaker
-    ``prev``: a person ("he", "the minister": coreference would have found the previous
-    speaker if it were them), or an organisation described after a person spoke ("the
-    firm said" after Ann Lee)."""
-    kind = ctx.kind.get(prev[0]) if prev else None
-    if subj.lower_ in SPOKES:
+    ``prev`` because it is of another kind: a person ("he", "the MP") after an
+    organisation spoke, an organisation ("the firm") after a person, "she" after a man."""
+    if prev is None:
+        return False
+    kind = ctx.kind.get(prev[0])
+    low = subj.lower_
+    if low in SPOKES:
         return kind != "Organization"  # "the spokesman said" after the body he speaks for
-    if subj.lower_ in {"he", "she"} or subj.lower_ in lex.TITLE_HEADS \
-            or np_title_head(subj) is not None:
-        return True
-    return kind == "Person"
+    if low in {"he", "she"}:
+        want = "m" if low == "he" else "f"
+        return kind != "Person" or coref.gender.get(prev[0], want) != want
+    if low in lex.TITLE_HEADS or np_title_head(subj) is not None:
+        return kind != "Person"
+    if low in lex.ORG_HEADS | _ORG_WORDS:
+        return kind != "Organization"
+    return False  # "said the American": may well be the one who just spoke
 
 
 def _statement(ctx: Context, sent: SpacySpan, key: str, verb: str, first: int, last: int,
@@ -271,7 +282,7 @@ def find_statements(ctx: Context, coref: Coref,
                 # said" may well be the speaker named before
                 unnamed = unnamed or not group and (subj.tag_ in {"NNS", "NNPS"} or any(
                     c.dep_ == "det" and c.lower_ in {"a", "an"} for c in subj.children)
-                    or _other_speaker(ctx, subj, prev_attributed))
+                    or _other_speaker(ctx, coref, subj, prev_attributed))
                 if subj.tag_ == "NN" and subj.lower_ in lex.TITLE_HEADS:
                     speakers.last = None  # "The minister's spokesman said ... He added"
                 continue
