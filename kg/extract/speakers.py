@@ -110,10 +110,9 @@ def preverbal(ctx: Context, verb: Token) -> Token | None:
     clause), "In an article, Ms Lee, who chairs X, says" (inside the prepositional phrase).
 
     Walks up from the word before the verb to the verb; the highest named person or
-    organisation on that path speaks, unless the path crosses another finite verb. Names
-    inside a clause with a subject of its own ("When asked if X would sue Y, Y's chief
-    executive Ann Lee said") are that clause's; a name the parser hung in apposition on
-    another name is not that other one's.
+    organisation on that path speaks, unless the path crosses another finite verb. A name
+    the parser hung in apposition on another name ("When asked if X would sue Y, its boss
+    Ann Lee said") is not that other one's.
     """
     doc = ctx.doc
     i = verb.i - 1
@@ -130,9 +129,6 @@ def preverbal(ctx: Context, verb: Token) -> Token | None:
             return best
         if tok.tag_ in {"VBD", "VBZ", "VBP", "MD"} and tok.dep_ != "relcl":
             return None
-        if tok.pos_ in {"VERB", "AUX"} and any(c.dep_ in {"nsubj", "nsubjpass"}
-                                               for c in tok.children):
-            best = None  # the names below are in another clause, with its own subject
         key = entity(ctx, tok)
         if key and ctx.kind[key] in SPEAKER_KINDS and not ctx.is_quoted(tok):
             if best is not None and apposed and entity(ctx, best) != key:
