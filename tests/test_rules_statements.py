@@ -297,3 +297,10 @@ def test_rules_statements_pronoun_after_a_title_subject_one_sentence_back() -> N
 )
 def test_rules_statements_hearsay_and_agreed_plans_report_nobody(text: str) -> None:
     assert said(text) == []
+
+
+def test_rules_statements_pronoun_after_a_rebuttal_is_the_rebutter() -> None:
+    text = "Mr Okoro said he had had enough of trying to persuade them to change the plan but " \
+           "the Rowing Federation's Tom Hart rejected his comments. \"We did ask for changes " \
+           "and it is better,\" he said."
+    assert speakers_of(text, "\"We did") == {"Tom Hart"}

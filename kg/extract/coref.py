@@ -123,6 +123,8 @@ class Coref:
                 root = root.head
         if root.dep_ == "poss" and root.head.dep_ == "pobj":
             return True
+        if root.dep_ in {"nsubj", "nsubjpass"} and root.head.dep_ == "conj":
+            return False  # "he had had enough, but Mr Lund rejected it": a clause of its own
         pronouns = {"she"} if want == "f" else {"he"}
         node = root
         for _ in range(8):
@@ -167,12 +169,13 @@ class Coref:
                 since: int = -1) -> bool:
         """True unless another person of the same gender was named since ``key`` (or since
         token ``since``); names in the reported words before the pronoun and passed-over ones
-        do not count."""
+        do not count. Before ``since``, in the statement's own sentence, only the subject
+        of a clause set beside the speaker's counts ("X said so, but Y rejected it")."""
         doc = self.ctx.doc
         i = tok.i - 1
         while i >= 0 and tok.i - i < 120:
             if i < since:
-                return True
+                return not self._rebutted(key, i, want)
             if i >= tok.sent.start and self.ctx.dep[i] in {"nsubj", "nsubjpass"} \
                     and self.ctx.lower[i] in lex.TITLE_HEADS \
                     and doc[i].tag_ == "NN" and not self.ctx.tok_entity[i] \
@@ -191,10 +194,33 @@ class Coref:
             i -= 1
         return True
 
+    def _rebutted(self, key: str, end: int, want: str) -> bool:
+        """True if, in the sentence ending at token ``end``, another person of its own
+        coordinate clause follows ``key``: "Ann Lee said it was slow, but Tom Hart rejected
+        her comments" (a pronoun after it is Tom Hart's more than Ann Lee's)."""
+        doc = self.ctx.doc
+        for j in range(end, doc[end].sent.start - 1, -1):
+            other = self.ctx.tok_entity[j]
+            if other == key:
+                return False
+            if not other or self.ctx.kind[other] != "Person" or self.ctx.dep[j] != "nsubj" \
+                    or self.gender.get(other) not in (None, want) or self.ctx.is_quoted(doc[j]):
+                continue
+            verb = doc[j].head
+            if verb.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "but"
+                                           for c in verb.head.children):
+                return True
+        return False
+
     def _subject_before(self, key: str, i: int) -> bool:
         """True if ``key`` is a subject earlier in the sentence of token ``i`` ("Mr Lund
-        denied Mr Okoro said so. He added ...": the subject, not the object, carries on)."""
-        start = self.ctx.doc[i].sent.start
+        denied Mr Okoro said so. He added ...": the subject, not the object, carries on).
+        Not when ``i`` is the subject of a main clause of its own ("Mr Lund said so, but Mr
+        Okoro rejected it"): that one is the latest subject."""
+        tok = self.ctx.doc[i]
+        if tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.dep_ in {"conj", "ROOT"}:
+            return False
+        start = tok.sent.start
         return any(self.ctx.tok_entity[j] == key and self.ctx.dep[j] in {"nsubj", "nsubjpass"}
                    for j in range(start, i))
 
