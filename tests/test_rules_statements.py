@@ -232,10 +232,10 @@ def verbs(text: str) -> list[tuple[str, str]]:
          "Haddad", "say"),
         ("Asked whether a merger was likely this year, Mr Haddad replied: \"Not a chance.\"",
          "Haddad", "reply"),
-        ("Criticised for the delay, Ms Okafor said: \"I will never apologise for caution.\"",
+        ("Criticised for the delay, Ms Okafor said: \"Caution was the right call.\"",
          "Okafor", "say"),
-        ("Ms Okafor, who has described the levy as \"a tax on work\", has said she will vote "
-         "against it.", "Okafor", "say"),
+        ("Ms Okafor, who has described the levy as \"a tax on work\", has since said she "
+         "opposes it.", "Okafor", "say"),
     ],
 )
 def test_rules_statements_the_finite_verb_reports_not_a_participle(
@@ -249,20 +249,20 @@ def test_rules_statements_someone_asked_is_not_the_asker() -> None:
 
 # ---------------------------------------------------------------- titles, letters, clauses
 def test_rules_statements_letters_after_a_name_are_the_person() -> None:
-    text = "The Green health spokesman, Harold Quimby MSP, said: \"It is a tax by stealth.\""
+    text = "Labour's transport spokesman, Harold Quimby MSP, said: \"This levy is a stealth tax.\""
     assert [name for name, _ in said(text)] == ["Harold Quimby"]
 
 
 def test_rules_statements_name_apposed_to_a_title_subject_speaks() -> None:
-    text = "The Bishop of Wells, the Rt Rev Dr Colin Marr, described the film as a \"fine " \
-           "romp\". Later the Bishop said he had enjoyed it."
+    text = "The Bishop of Wells, Dr Colin Marr, called the play a \"fine romp\". Later the " \
+           "Bishop said he had loved it."
     assert speakers_of(text, "The Bishop") == {"Colin Marr"}
 
 
 def test_rules_statements_name_in_a_clause_before_the_subject_is_not_the_speaker() -> None:
     text = "Kessler has recalled the part. When asked if the firm would be seeking " \
            "compensation from Kessler, its boss Ingrid Solberg said: " \
-           "\"We will first solve the problem.\""
+           "\"Repairs come before blame.\""
     assert speakers_of(text, "When asked") == {"Ingrid Solberg"}
 
 
@@ -274,9 +274,9 @@ def test_rules_statements_stated_attribution_beats_a_quotation_run() -> None:
 
 @pytest.mark.parametrize(
     ("text", "speaks"),
-    [("The Harbour Board issued an official warning to the three skippers last year.", False),
+    [("The Harbour Board issued a formal warning to two skippers in May.", False),
      ("The Harbour Board issued a warning that the pier would close.", True),
-     ("The Harbour Board issued a statement saying the pier would close.", True)],
+     ("The Harbour Board issued a statement explaining why the pier would shut.", True)],
 )
 def test_rules_statements_issuing_is_speech_only_with_words(text: str, speaks: bool) -> None:
     assert bool(said(text)) == speaks
@@ -284,8 +284,8 @@ def test_rules_statements_issuing_is_speech_only_with_words(text: str, speaks: b
 
 def test_rules_statements_pronoun_after_a_title_subject_one_sentence_back() -> None:
     text = "Mr Dalton will say next year is crucial for aid. He also wants richer countries " \
-           "to help. The chancellor is travelling to Washington next week. He told the radio " \
-           "programme: \"We need more resources.\""
+           "to help. The chancellor flies to Ottawa on Monday. He told a radio show: \"Aid " \
+           "must double.\""
     assert speakers_of(text, "He told") == {"Dalton"}
 
 
@@ -293,14 +293,14 @@ def test_rules_statements_pronoun_after_a_title_subject_one_sentence_back() -> N
     "text",
     ["Mr Varga was asked to audition for the part, as studio bosses were said to be wary "
      "of him.",
-     "Lindcorp and Harrow Bank have agreed plans to merge next year."],
+     "Lindcorp and Harrow Bank have agreed terms for a merger."],
 )
 def test_rules_statements_hearsay_and_agreed_plans_report_nobody(text: str) -> None:
     assert said(text) == []
 
 
 def test_rules_statements_pronoun_after_a_rebuttal_is_the_rebutter() -> None:
-    text = "Mr Okoro said he had had enough of trying to persuade them to change the plan but " \
-           "the Rowing Federation's Tom Hart rejected his comments. \"We did ask for changes " \
+    text = "Mr Okoro said he had grown weary of trying to convince them to alter the plan " \
+           "but the Rowing Federation's Tom Hart rejected his claims. \"We asked for changes " \
            "and it is better,\" he said."
-    assert speakers_of(text, "\"We did") == {"Tom Hart"}
+    assert speakers_of(text, "\"We asked") == {"Tom Hart"}

@@ -37,6 +37,15 @@ def _reported_before(tok: Token) -> frozenset[int]:
                      for t in c.subtree)
 
 
+def _after_but(subj: Token) -> bool:
+    """True if the subject ``subj`` opens a clause after "but" ("X said so, but Y rejected
+    it"): a main clause of its own, wherever the parser hangs it."""
+    k = subj.left_edge.i - 1
+    while k > 0 and subj.doc[k].is_punct:
+        k -= 1
+    return k >= 0 and subj.doc[k].lower_ == "but"
+
+
 def np_title_head(tok: Token) -> Token | None:
     """The title word opening the noun phrase of ``tok`` ("The governor of X's region").
 
@@ -124,7 +133,7 @@ class Coref:
         if root.dep_ == "poss" and root.head.dep_ == "pobj":
             return True
         if root.dep_ in {"nsubj", "nsubjpass"} and root.head.dep_ == "conj":
-            return False  # "he had had enough, but Mr Lund rejected it": a clause of its own
+            return False  # "he was tired of it, but Mr Lund denied that": a clause of its own
         pronouns = {"she"} if want == "f" else {"he"}
         node = root
         for _ in range(8):
@@ -146,7 +155,7 @@ class Coref:
         for i in _before(tok, 2):
             t = doc[i]
             if t.dep_ not in {"nsubj", "nsubjpass"} or self.ctx.is_quoted(t) \
-                    or t.head.dep_ not in {"ROOT", "conj"}:
+                    or t.head.dep_ not in {"ROOT", "conj"} and not _after_but(t):
                 continue
             key = self.ctx.tok_entity[t.i]
             if key is not None:
@@ -180,7 +189,7 @@ class Coref:
                     and self.ctx.lower[i] in lex.TITLE_HEADS \
                     and doc[i].tag_ == "NN" and not self.ctx.tok_entity[i] \
                     and not self.ctx.is_quoted(doc[i]) and self.description(doc[i]) != key:
-                # "..., the prime minister completed a tour, during which he" (in the
+                # "..., the prime minister ended a visit, during which he" (in the
                 # pronoun's sentence; one sentence back, the title may be the speaker's)
                 return False
             other = self.ctx.tok_entity[i]
@@ -206,9 +215,7 @@ class Coref:
             if not other or self.ctx.kind[other] != "Person" or self.ctx.dep[j] != "nsubj" \
                     or self.gender.get(other) not in (None, want) or self.ctx.is_quoted(doc[j]):
                 continue
-            verb = doc[j].head
-            if verb.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "but"
-                                           for c in verb.head.children):
+            if _after_but(doc[j]):
                 return True
         return False
 

@@ -38,7 +38,7 @@ def subject(verb: Token) -> Token | None:
                     if c.dep_ in {"nsubj", "csubj"} or c.dep_ == "nsubjpass" and step > 0]
         if step == 0 and not subjects and any(c.dep_ == "nsubjpass" for c in tok.children) \
                 and not any(c.dep_ == "agent" for c in tok.children):
-            return None  # "officials were said to be reluctant": hearsay, nobody speaks
+            return None  # "officials were said to be wary": hearsay, nobody speaks
         if subjects:  # "Mr X was heard saying ...": the passive subject above
             # "said co-ordinator Ann Lee": the parser may give the split title its own nsubj
             return next((c for c in subjects if c.pos_ == "PROPN"), subjects[-1]) \
