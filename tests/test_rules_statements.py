@@ -304,3 +304,9 @@ def test_rules_statements_pronoun_after_a_rebuttal_is_the_rebutter() -> None:
            "but the Rowing Federation's Tom Hart rejected his claims. \"We asked for changes " \
            "and it is better,\" he said."
     assert speakers_of(text, "\"We asked") == {"Tom Hart"}
+
+
+def test_rules_statements_passive_without_by_names_no_speaker() -> None:
+    text = "Lindcorp showed the chip on Monday. It is built for games consoles and has been " \
+           "described as a supercomputer on a card."
+    assert speakers_of(text, "It is") == set()

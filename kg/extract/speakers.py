@@ -36,9 +36,11 @@ def subject(verb: Token) -> Token | None:
         assert tok is not None
         subjects = [c for c in tok.children
                     if c.dep_ in {"nsubj", "csubj"} or c.dep_ == "nsubjpass" and step > 0]
-        if step == 0 and not subjects and any(c.dep_ == "nsubjpass" for c in tok.children) \
+        if step == 0 and not subjects and any(c.dep_ in {"nsubjpass", "auxpass"}
+                                              for c in tok.children) \
                 and not any(c.dep_ == "agent" for c in tok.children):
-            return None  # "officials were said to be wary": hearsay, nobody speaks
+            return None  # "officials were said to be wary", "it has been described as":
+            # a passive without "by": nobody is named as speaking
         if subjects:  # "Mr X was heard saying ...": the passive subject above
             # "said co-ordinator Ann Lee": the parser may give the split title its own nsubj
             return next((c for c in subjects if c.pos_ == "PROPN"), subjects[-1]) \
