@@ -310,3 +310,18 @@ def test_rules_statements_passive_without_by_names_no_speaker() -> None:
     text = "Lindcorp showed the chip on Monday. It is built for games consoles and has been " \
            "described as a supercomputer on a card."
     assert speakers_of(text, "It is") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "speaks"),
+    [("Ms Lund maintained that the plan was sound.", True),
+     ("Leeds Rhinos maintained their fine start to the season.", False),
+     ("Mr Hale threatened to quit the board.", True),
+     ("Leeds Rhinos twice threatened further tries but failed.", False),
+     ("Mr Hale spoke to reporters on Monday.", True),
+     ("Neither the Greens nor the Labour Party were keen to let him lead them speaks "
+      "volumes.", False)],
+)
+def test_rules_statements_verbs_that_report_speech_only_in_one_sense(
+        text: str, speaks: bool) -> None:
+    assert bool(said(text)) == speaks

@@ -90,6 +90,12 @@ def _is_reporting(tok: Token) -> bool:
         # merge", "agreed on the text" are decisions
         return any(c.dep_ == "ccomp" or c.dep_ == "prep" and c.lower_ == "with"
                    for c in tok.children)
+    if tok.lemma_ in {"maintain", "threaten", "speak"}:
+        # "maintained that", "threatened to quit", "spoke to"; not "maintained their start",
+        # "threatened further scores", "speaks volumes"
+        deps = {c.dep_ for c in tok.children}
+        return "ccomp" in deps or (tok.lemma_ == "threaten" and "xcomp" in deps) or (
+            tok.lemma_ == "speak" and "dobj" not in deps and "prep" in deps)
     if tok.lemma_ == "hit":
         # "hit out at", "hit back"; not "hit the beach"
         return any(c.lower_ in {"out", "back"} and c.dep_ in {"prt", "advmod", "prep"}
