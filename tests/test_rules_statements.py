@@ -320,7 +320,9 @@ def test_rules_statements_passive_without_by_names_no_speaker() -> None:
      ("Leeds Rhinos twice threatened further tries but failed.", False),
      ("Mr Hale spoke to reporters on Monday.", True),
      ("Neither the Greens nor the Labour Party were keen to let him lead them speaks "
-      "volumes.", False)],
+      "volumes.", False),
+     ("Leeds Rhinos added two tries before the break.", False),
+     ("Mr Hale added a warning: \"Nobody is safe.\"", True)],
 )
 def test_rules_statements_verbs_that_report_speech_only_in_one_sense(
         text: str, speaks: bool) -> None:

@@ -59,6 +59,11 @@ _ISSUED = {"statement", "apology", "appeal", "plea", "announcement"}
 _MAY_REPORT = _LIGHT_VERBS | lex.SPEECH_VERBS | {"find"}
 
 
+def _quoted_before(tok: Token) -> bool:
+    """True if ``tok`` follows an opening quotation mark in its sentence (a quoted object)."""
+    return any(t.text in "\"“‘'" for t in tok.doc[tok.sent.start : tok.i])
+
+
 def _is_reporting(tok: Token) -> bool:
     """A verb that reports speech (its lemma is always in ``_MAY_REPORT``)."""
     if tok.pos_ == "VERB" and tok.lemma_ in _LIGHT_VERBS:
@@ -90,6 +95,9 @@ def _is_reporting(tok: Token) -> bool:
         # merge", "agreed on the text" are decisions
         return any(c.dep_ == "ccomp" or c.dep_ == "prep" and c.lower_ == "with"
                    for c in tok.children)
+    if tok.lemma_ == "add" and any(c.dep_ == "dobj" and c.lemma_ not in _SPEECH_NOUNS
+                                   and not _quoted_before(c) for c in tok.children):
+        return False  # "added two tries", "added 2% to its value"; not "added a warning"
     if tok.lemma_ in {"maintain", "threaten", "speak"}:
         # "maintained that", "threatened to quit", "spoke to"; not "maintained their start",
         # "threatened further scores", "speaks volumes"
