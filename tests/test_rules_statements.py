@@ -327,3 +327,18 @@ def test_rules_statements_passive_without_by_names_no_speaker() -> None:
 def test_rules_statements_verbs_that_report_speech_only_in_one_sense(
         text: str, speaks: bool) -> None:
     assert bool(said(text)) == speaks
+
+
+def test_rules_statements_said_to_have_is_hearsay() -> None:
+    assert said("Mr Okafor and Ms Lund are said to have declared war on each other.") == []
+
+
+def test_rules_statements_description_does_not_name_itself() -> None:
+    text = "Ann Price, of the nurses' union, spoke of \"open rivalry\" in the cabinet. But the " \
+           "minister said Ms Price had never attended cabinet meetings, so could not know."
+    assert speakers_of(text, "But the") == set()
+
+
+def test_rules_statements_issuing_a_call_is_speech() -> None:
+    assert [name for name, _ in said("Mr Hale went on to issue a rallying call to the "
+                                     "party.")] == ["Hale"]

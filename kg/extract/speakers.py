@@ -56,6 +56,9 @@ def subject(verb: Token) -> Token | None:
         if tok.dep_ == "advcl" and tok.tag_ == "VBN" and not any(
                 c.dep_ in {"aux", "auxpass"} for c in tok.children):
             return None  # "Asked about it, Ann Lee said": she was asked; she is not the asker
+        if tok.dep_ == "xcomp" and any(c.dep_ == "auxpass" for c in tok.head.children) \
+                and not any(c.dep_ == "agent" for c in tok.head.children):
+            return None  # "X and Y are said to have declared war": hearsay, not X speaking
         if tok.dep_ in {"conj", "xcomp", "advcl"} and tok.head.i != tok.i:
             tok = tok.head
             continue
@@ -210,11 +213,23 @@ class Speakers:
             return self._owner(tok, people=True)
         head = np_title_head(tok)
         if head is not None:
-            return self.coref.description(head) or self.coref.lede(head) \
+            found = self.coref.description(head) or self.coref.lede(head) \
                 or self._last_speaker(head)
-        if any(c.lower_ == "the" for c in tok.children):
-            return self.coref.description(tok) or self._last_speaker(tok)
-        return None
+        elif any(c.lower_ == "the" for c in tok.children):
+            found = self.coref.description(tok) or self._last_speaker(tok)
+        else:
+            return None
+        if found and self.ctx.kind[found] == "Person" and self._named_after(found, tok):
+            return None
+        return found
+
+    def _named_after(self, key: str, tok: Token) -> bool:
+        """True if ``key`` is named after ``tok`` in its sentence, outside quotations: a
+        description does not speak of itself by name ("the minister said Ms Lee was
+        never there" is not Ms Lee)."""
+        ctx = self.ctx
+        return any(ctx.tok_entity[i] == key and not ctx.in_quote[ctx.doc[i].idx]
+                   for i in range(tok.i + 1, tok.sent.end))
 
     def members(self, tok: Token) -> list[str]:
         """Other named speakers of the same subject: conjuncts ("Mr Lund and the Farmers'

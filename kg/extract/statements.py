@@ -55,7 +55,7 @@ _SPEECH_NOUNS = {"attack", "call", "claim", "statement", "speech", "warning", "a
                  "case", "announcement", "accusation", "threat", "demand", "apology"}
 _LIGHT_VERBS = {"launch", "make", "issue", "deliver", "mount", "give", "renew", "repeat", "step"}
 #: What a body issues that is its speech in itself ("issued a statement").
-_ISSUED = {"statement", "apology", "appeal", "plea", "announcement"}
+_ISSUED = {"statement", "apology", "appeal", "plea", "announcement", "call"}
 _MAY_REPORT = _LIGHT_VERBS | lex.SPEECH_VERBS | {"find"}
 
 
