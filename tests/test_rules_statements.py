@@ -308,20 +308,20 @@ def test_rules_statements_pronoun_after_a_rebuttal_is_the_rebutter() -> None:
 
 def test_rules_statements_passive_without_by_names_no_speaker() -> None:
     text = "Lindcorp showed the chip on Monday. It is built for games consoles and has been " \
-           "described as a supercomputer on a card."
+           "described as a tiny mainframe."
     assert speakers_of(text, "It is") == set()
 
 
 @pytest.mark.parametrize(
     ("text", "speaks"),
     [("Ms Lund maintained that the plan was sound.", True),
-     ("Leeds Rhinos maintained their fine start to the season.", False),
+     ("Kelvin Harriers maintained their fine run in the league.", False),
      ("Mr Hale threatened to quit the board.", True),
-     ("Leeds Rhinos twice threatened further tries but failed.", False),
+     ("Kelvin Harriers twice threatened more tries but failed.", False),
      ("Mr Hale spoke to reporters on Monday.", True),
-     ("Neither the Greens nor the Labour Party were keen to let him lead them speaks "
-      "volumes.", False),
-     ("Leeds Rhinos added two tries before the break.", False),
+     ("Neither the Greens nor Plaid Cymru were keen to let him lead them speaks volumes.",
+      False),
+     ("Kelvin Harriers added two tries before the break.", False),
      ("Mr Hale added a warning: \"Nobody is safe.\"", True)],
 )
 def test_rules_statements_verbs_that_report_speech_only_in_one_sense(
@@ -330,7 +330,7 @@ def test_rules_statements_verbs_that_report_speech_only_in_one_sense(
 
 
 def test_rules_statements_said_to_have_is_hearsay() -> None:
-    assert said("Mr Okafor and Ms Lund are said to have declared war on each other.") == []
+    assert said("Mr Okafor and Ms Lund are said to have promised each other a truce.") == []
 
 
 def test_rules_statements_description_does_not_name_itself() -> None:
@@ -340,5 +340,5 @@ def test_rules_statements_description_does_not_name_itself() -> None:
 
 
 def test_rules_statements_issuing_a_call_is_speech() -> None:
-    assert [name for name, _ in said("Mr Hale went on to issue a rallying call to the "
-                                     "party.")] == ["Hale"]
+    assert [name for name, _ in said("Mr Hale used his speech to issue a call for "
+                                     "calm.")] == ["Hale"]
