@@ -58,7 +58,7 @@ def subject(verb: Token) -> Token | None:
             return None  # "Asked about it, Ann Lee said": she was asked; she is not the asker
         if tok.dep_ == "xcomp" and any(c.dep_ == "auxpass" for c in tok.head.children) \
                 and not any(c.dep_ == "agent" for c in tok.head.children):
-            return None  # "X and Y are said to have declared war": hearsay, not X speaking
+            return None  # "X and Y are said to have promised a truce": hearsay, not X speaking
         if tok.dep_ in {"conj", "xcomp", "advcl"} and tok.head.i != tok.i:
             tok = tok.head
             continue
