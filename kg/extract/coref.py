@@ -28,6 +28,24 @@ def _before(tok: Token, sentences: int) -> Iterator[int]:
         yield i
 
 
+def _reported_before(tok: Token) -> frozenset[int]:
+    """Tokens of the words reported before a pronoun speaker ("Mr Lund's plan would fail,
+    he said"): a speaker does not name himself there, so those names are not his."""
+    if tok.dep_ != "nsubj":
+        return frozenset()
+    return frozenset(t.i for c in tok.head.children if c.dep_ == "ccomp" and c.i < tok.i
+                     for t in c.subtree)
+
+
+def _after_but(subj: Token) -> bool:
+    """True if the subject ``subj`` opens a clause after "but" ("X said so, but Y rejected
+    it"): a main clause of its own, wherever the parser hangs it."""
+    k = subj.left_edge.i - 1
+    while k > 0 and subj.doc[k].is_punct:
+        k -= 1
+    return k >= 0 and subj.doc[k].lower_ == "but"
+
+
 def np_title_head(tok: Token) -> Token | None:
     """The title word opening the noun phrase of ``tok`` ("The governor of X's region").
 
@@ -73,18 +91,22 @@ class Coref:
         for role in roles:
             self.titles.setdefault(role.person, []).append(role.title)
 
-    def pronoun(self, tok: Token, *, prefer: str | None = None) -> str | None:
+    def pronoun(self, tok: Token, *, prefer: str | None = None, since: int = -1) -> str | None:
         """The person a "he"/"she" refers to: the last person named before it (3 sentences).
 
-        ``prefer`` is the speaker of the previous statement, chosen when the gender allows.
+        ``prefer`` is the speaker of the previous statement, chosen when the gender allows
+        and nobody else was named after ``since`` (the token ending that statement's sentence,
+        which may name others below its speaker).
+        People named where they cannot be the referent are passed over (``_passed_over``).
         """
         low = tok.lower_
         want = "f" if low in {"she", "her"} else "m" if low in {"he", "him", "his"} else None
         if want is None:
             return None
+        reported = _reported_before(tok)
         if prefer and self.ctx.kind.get(prefer) == "Person" and self.gender.get(prefer) in (
                 None, want):
-            if self._recent(prefer, tok):
+            if self._recent(prefer, tok, want, reported, since):
                 return prefer
         by_subject = self._subject_antecedent(tok, want)
         if by_subject is not None:
@@ -93,9 +115,35 @@ class Coref:
         for i in _before(tok, 3):
             key = self.ctx.tok_entity[i]
             if key and self.ctx.kind[key] == "Person" and self.gender.get(key) in (None, want):
-                if not self.ctx.is_quoted(doc[i]):
+                if not self.ctx.is_quoted(doc[i]) and i not in reported:
                     return key
         return None
+
+    def _passed_over(self, i: int, want: str) -> bool:
+        """True if the person named at token ``i`` is not a candidate referent for a later
+        pronoun of gender ``want``: a possessor inside a prepositional phrase ("under Ann
+        Lee's government"), or someone named below a same-gender pronoun subject ("He did not
+        think Mr Lund meant it": "he" is not Mr Lund, and is the referent carried on)."""
+        doc = self.ctx.doc
+        m = self.ctx.mention_of.get(i)
+        root = doc[i]
+        if m is not None:
+            while m.start <= root.head.i < m.end and root.head.i != root.i:
+                root = root.head
+        if root.dep_ == "poss" and root.head.dep_ == "pobj":
+            return True
+        if root.dep_ in {"nsubj", "nsubjpass"} and root.head.dep_ == "conj":
+            return False  # "he was tired of it, but Mr Lund denied that": a clause of its own
+        pronouns = {"she"} if want == "f" else {"he"}
+        node = root
+        for _ in range(8):
+            if node.head.i == node.i:
+                break
+            node = node.head
+            if any(c.dep_ == "nsubj" and c.lower_ in pronouns and c.i < i
+                   for c in node.children):
+                return True
+        return False
 
     def _subject_antecedent(self, tok: Token, want: str) -> str | None:
         """The antecedent found through the subjects of the sentences before ``tok``.
@@ -107,7 +155,7 @@ class Coref:
         for i in _before(tok, 2):
             t = doc[i]
             if t.dep_ not in {"nsubj", "nsubjpass"} or self.ctx.is_quoted(t) \
-                    or t.head.dep_ not in {"ROOT", "conj"}:
+                    or t.head.dep_ not in {"ROOT", "conj"} and not _after_but(t):
                 continue
             key = self.ctx.tok_entity[t.i]
             if key is not None:
@@ -118,22 +166,70 @@ class Coref:
             if low in {"he", "she"}:
                 continue  # the same referent: look further back
             if low in _UNNAMED_PEOPLE or (low in lex.TITLE_HEADS and not self.description(t)):
-                return ""
+                # "A spokesman said ... . He ...": the unnamed one, unless a person was
+                # named in a later sentence ("... showed tensions with Mr Lund. He denied")
+                named = any(self.ctx.tok_entity[j] and self.ctx.kind[self.ctx.tok_entity[j] or ""]
+                            == "Person" and not self.ctx.is_quoted(doc[j])
+                            for j in range(t.sent.end, tok.i))
+                return None if named else ""
         return None
 
-    def _recent(self, key: str, tok: Token) -> bool:
-        """True unless another person of the same gender was named since ``key``."""
+    def _recent(self, key: str, tok: Token, want: str = "", reported: frozenset[int] = frozenset(),
+                since: int = -1) -> bool:
+        """True unless another person of the same gender was named since ``key`` (or since
+        token ``since``); names in the reported words before the pronoun and passed-over ones
+        do not count. Before ``since``, in the statement's own sentence, only the subject
+        of a clause set beside the speaker's counts ("X said so, but Y rejected it")."""
         doc = self.ctx.doc
         i = tok.i - 1
         while i >= 0 and tok.i - i < 120:
+            if i < since:
+                return not self._rebutted(key, i, want)
+            if i >= tok.sent.start and self.ctx.dep[i] in {"nsubj", "nsubjpass"} \
+                    and self.ctx.lower[i] in lex.TITLE_HEADS \
+                    and doc[i].tag_ == "NN" and not self.ctx.tok_entity[i] \
+                    and not self.ctx.is_quoted(doc[i]) and self.description(doc[i]) != key:
+                # "..., the prime minister ended a visit, during which he" (in the
+                # pronoun's sentence; one sentence back, the title may be the speaker's)
+                return False
             other = self.ctx.tok_entity[i]
             if other == key:
                 return True
             if other and other != key and self.ctx.kind[other] == "Person" \
-                    and not self.ctx.is_quoted(doc[i]):
+                    and not self.ctx.is_quoted(doc[i]) and i not in reported \
+                    and not (want and self._passed_over(i, want)) \
+                    and not self._subject_before(key, i):
                 return False
             i -= 1
         return True
+
+    def _rebutted(self, key: str, end: int, want: str) -> bool:
+        """True if, in the sentence ending at token ``end``, another person of its own
+        coordinate clause follows ``key``: "Ann Lee said it was slow, but Tom Hart rejected
+        her comments" (a pronoun after it is Tom Hart's more than Ann Lee's)."""
+        doc = self.ctx.doc
+        for j in range(end, doc[end].sent.start - 1, -1):
+            other = self.ctx.tok_entity[j]
+            if other == key:
+                return False
+            if not other or self.ctx.kind[other] != "Person" or self.ctx.dep[j] != "nsubj" \
+                    or self.gender.get(other) not in (None, want) or self.ctx.is_quoted(doc[j]):
+                continue
+            if _after_but(doc[j]):
+                return True
+        return False
+
+    def _subject_before(self, key: str, i: int) -> bool:
+        """True if ``key`` is a subject earlier in the sentence of token ``i`` ("Mr Lund
+        denied Mr Okoro said so. He added ...": the subject, not the object, carries on).
+        Not when ``i`` is the subject of a main clause of its own ("Mr Lund said so, but Mr
+        Okoro rejected it"): that one is the latest subject."""
+        tok = self.ctx.doc[i]
+        if tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.dep_ in {"conj", "ROOT"}:
+            return False
+        start = tok.sent.start
+        return any(self.ctx.tok_entity[j] == key and self.ctx.dep[j] in {"nsubj", "nsubjpass"}
+                   for j in range(start, i))
 
     def description(self, tok: Token) -> str | None:
         """The entity a definite description refers to: "the chancellor", "the Tory leader"
@@ -189,6 +285,10 @@ class Coref:
         subj = next((t for t in prev if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"), None)
         if subj is None or self.ctx.tok_entity[subj.i] != found:
             return None
+        words = {t.lower_ for t in tok.lefts}
+        if words & (_MALE if self.gender.get(found) == "f" else _FEMALE if self.gender.get(
+                found) == "m" else set()):
+            return None  # "the lord chancellor" is not the baroness named before
         return found
 
     def _latest(self, keys: set[str], tok: Token) -> str | None:
