@@ -122,8 +122,8 @@ class Coref:
     def _passed_over(self, i: int, want: str) -> bool:
         """True if the person named at token ``i`` is not a candidate referent for a later
         pronoun of gender ``want``: a possessor inside a prepositional phrase ("under Ann
-        Lee's government"), or someone named below a same-gender pronoun subject ("He did not
-        think Mr Lund meant it": "he" is not Mr Lund, and is the referent carried on)."""
+        Lee's government"), or someone named below a same-gender pronoun subject ("She doubts
+        Ms Vane will sign": "she" is not Ms Vane, and is the referent carried on)."""
         doc = self.ctx.doc
         m = self.ctx.mention_of.get(i)
         root = doc[i]
