@@ -6,7 +6,7 @@ build <= 1.25 x parse); the ratio of the medians and of the fastest runs (CPU ti
 machine only ever grows with others' load) are shown beside it. A breakdown shows where the
 build's time beyond parsing goes, each stage the fastest of as many runs.
 
-usage: python benchmarks/bench_extract.py [--corpus FILE | --generated] [-n 60] [--repeat 5]
+usage: python benchmarks/bench_extract.py [--corpus FILE | --generated] [-n 60] [--repeat 9]
                                           [--quick]
 The articles: the first -n of --corpus (default: the shared news corpus,
 ../shared/corpus/bbc-news.jsonl, when it is there), or with --generated (or without the corpus)
@@ -89,7 +89,7 @@ def main() -> int:
     ap.add_argument("--generated", action="store_true",
                     help="seeded generated articles instead of --corpus")
     ap.add_argument("-n", type=int, default=60)
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=9)
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     if args.corpus and not args.generated and not Path(args.corpus).is_file():
