@@ -82,6 +82,25 @@ def test_extract_entities_hyphenated_name_after_honorific_is_one_person() -> Non
     assert "Ms Ross-Whyte" in people[0].aliases
 
 
+@pytest.mark.parametrize("text", [
+    "Diane March told reporters the scheme would be scrapped. Mrs March added that it had failed.",
+    "Grace June said the plan was flawed.",
+])
+def test_extract_entities_surname_that_is_a_month_after_a_given_name(text: str) -> None:
+    """The model reads "Diane March" as a date and "Grace June" as an organisation: a month word
+    after a capitalised given name is a surname where the text shows a person (a reporting
+    verb, a title in apposition)."""
+    assert names(run(text), "Person") & {"Diane March", "Grace June"}
+
+
+@pytest.mark.parametrize("text", [
+    "In March prices rose. Since May the bank has cut rates.",
+    "In May, the regulator fined the bank. Last April, the club won the cup.",
+])
+def test_extract_entities_a_month_after_a_capitalised_word_is_still_a_date(text: str) -> None:
+    assert names(run(text), "Person") == set()
+
+
 def test_extract_entities_given_name_alone_joins_its_full_name() -> None:
     art = run('Nigel Hart, the party\'s treasurer, resigned. "Nigel was a loyal friend," '
               "a colleague said.")

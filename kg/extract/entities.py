@@ -408,6 +408,35 @@ def _title_people(doc: Doc, words: Words) -> Iterable[Mention]:
         yield Mention(i + 1, j, "Person", doc[i + 1 : j].text, votes=1.5)
 
 
+_MONTH_NAMES = _MONTHS - {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                          "sunday"}
+
+
+def _month_surnames(doc: Doc, words: Words) -> Iterable[Mention]:
+    """"Ann May said", "the minister, Ann May, said", "Ann May, the Tory whip": a surname that
+    is also a month, which the model leaves untagged. Only after a capitalised given name, and
+    where the text shows a person: a reporting verb right after, or a title in apposition."""
+    n = len(doc)
+    for i in words.where(_MONTH_NAMES):
+        first, after = i - 1, i + 1
+        given = words.text[first] if first >= 0 else ""
+        if not (words.text[i][:1].isupper() and given[:1].isupper() and given[1:].islower()
+                and given.isalpha() and doc[first].pos_ == "PROPN") \
+                or words.lower[first] in _NOT_NAMES or words.lower[first] in lex.TITLE_HEADS \
+                or words.lower[first] in lex.HONORIFICS or words.lower[first] in lex.COUNTRIES:
+            continue
+        speaks = after < n and words.lemma[after] in lex.SPEECH_VERBS \
+            and doc[after].pos_ in {"VERB", "AUX"}
+        apposed = first >= 2 and words.text[first - 1] == "," and after + 1 < n \
+            and words.text[after] == "," and (words.lemma[after + 1] in lex.SPEECH_VERBS or any(
+                words.lower[k] in lex.TITLE_HEADS for k in range(max(0, first - 8), first - 1)))
+        titled = after + 2 < n and words.text[after] == "," and any(
+            words.lower[k] in lex.TITLE_HEADS or words.lower[k] in lex.TITLE_MODIFIERS
+            or words.lower[k] in lex.PARTY_ADJECTIVES for k in (after + 1, after + 2))
+        if speaks or apposed or titled:
+            yield Mention(first, after, "Person", doc[first:after].text, votes=2.0)
+
+
 def _bare_surnames(doc: Doc, words: Words, chosen: list[Mention],
                    taken: list[bool]) -> Iterable[Mention]:
     """A surname on its own ("Okafor smiled") that the model left untagged."""
@@ -428,6 +457,7 @@ def find_mentions(doc: Doc, words: Words | None = None) -> list[Mention]:
         [(m, 0) for m in _lexicon_mentions(doc, words.text)]
         + [(m, 1) for m in _honorific_people(doc, words)]
         + [(m, 2) for m in _title_people(doc, words)]
+        + [(m, 2) for m in _month_surnames(doc, words)]
         + [(m, 3) for m in ner]
         + [(m, 4) for m in _pattern_orgs(doc, words)]
     )
