@@ -43,8 +43,7 @@ def articles_file(args: argparse.Namespace, folder: Path) -> Path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from generate import articles_jsonl
 
-    return articles_jsonl(folder / "articles.jsonl", args.n,
-                          None if args.generated else args.corpus)
+    return articles_jsonl(folder / "articles.jsonl", args.n, args.corpus)
 
 
 def timed(fn) -> float:  # type: ignore[no-untyped-def]
@@ -92,7 +91,9 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=9)
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
-    if args.corpus and not args.generated and not Path(args.corpus).is_file():
+    if args.generated:
+        args.corpus = None
+    elif args.corpus and not Path(args.corpus).is_file():
         ap.error(f"--corpus {args.corpus}: no such file")
     if args.quick:
         args.n, args.repeat = min(args.n, 12), 1
@@ -118,8 +119,7 @@ def main() -> int:
         quads = runs[0][1]
     p, f = statistics.median(parse), statistics.median(full)
     rounds = statistics.median(b / a for a, b in zip(parse, full, strict=True))
-    generated = args.generated or not args.corpus
-    source = "generated" if generated else "corpus"
+    source = "corpus" if args.corpus else "generated"
     print(f"## Build throughput ({len(texts)} {source} articles, {words:,} words, "
           f"{quads:,} quads: {quads / words:.1f} per word; {args.repeat} rounds; "
           "CPU seconds of the process)\n")

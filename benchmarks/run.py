@@ -297,6 +297,12 @@ def _number(text: str) -> float:
     return float(found.group().replace(",", ""))
 
 
+def _quads_per_word(stdout: str) -> str | None:
+    """The density bench_extract prints in its heading ("... quads: 1.6 per word; ...")."""
+    found = re.search(r"quads: ([\d.]+) per word", stdout)
+    return found.group(1) if found else None
+
+
 def glance_extract(outcome: Outcome) -> list[tuple[str, str, str]]:
     """The target (#3) is on news articles; the generated ones, several times as dense in
     facts, are a stress run with no target (decisions.md)."""
@@ -305,8 +311,8 @@ def glance_extract(outcome: Outcome) -> list[tuple[str, str, str]]:
             ratio = _number(row[1])
             what = f"build / nlp.pipe ({outcome.label or 'news'})"
             if outcome.label == "generated":
-                density = re.search(r"quads: ([\d.]+) per word", outcome.stdout)
-                per_word = f"{density.group(1)} quads per word" if density else "dense"
+                density = _quads_per_word(outcome.stdout)
+                per_word = f"{density} quads per word" if density else "dense"
                 return [(what, f"none: stress ({per_word})", f"{ratio:.2f}")]
             return [(what, "\u2264 1.25", f"{ratio:.2f} ({_verdict(ratio <= 1.25)})")]
     return []
@@ -446,8 +452,7 @@ def throughput_table(outcomes: list[Outcome]) -> str:
             elif row[0].startswith("ratio build / parse"):
                 ratio = row[1]
         count, words = (found.group(1), found.group(2)) if found else ("?", "?")
-        density = re.search(r"quads: ([\d.]+) per word", o.stdout)
-        per_word = density.group(1) if density else "?"
+        per_word = _quads_per_word(o.stdout) or "?"
         lines.append(f"| {o.label} | {count} | {words} | {per_word} | {parse} | {build} "
                      f"| **{ratio}** |")
     return "\n".join(lines)

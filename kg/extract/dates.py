@@ -8,12 +8,10 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from kg.extract import lexicon as lex
 from kg.model import Span, TimeRef
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"]
-_MONTH_RE = "|".join(m[:3] + r"[a-z]*\.?" for m in _MONTHS)
+_MONTH_RE = "|".join(m[:3] + r"[a-z]*\.?" for m in lex.MONTHS)
 
 
 def resolve_date(text: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -51,9 +49,9 @@ def resolve_date(text: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
     if low in {"last year", "this year", "next year"}:
         year = today.year + {"last": -1, "this": 0, "next": 1}[low.split()[0]]
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    match = re.fullmatch(r"(last |this |next )?(" + "|".join(_WEEKDAYS) + r")", low)
+    match = re.fullmatch(r"(last |this |next )?(" + "|".join(lex.WEEKDAYS) + r")", low)
     if match:
-        target = _WEEKDAYS.index(match.group(2))
+        target = lex.WEEKDAYS.index(match.group(2))
         if match.group(1) == "next ":
             delta = (target - today.weekday()) % 7 or 7
             day = today + dt.timedelta(days=delta)
@@ -101,7 +99,7 @@ def _absolute(low: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
 
 
 def _month(text: str) -> int | None:
-    for n, name in enumerate(_MONTHS, 1):
+    for n, name in enumerate(lex.MONTHS, 1):
         if text.rstrip(".").startswith(name[:3]):
             return n
     return None

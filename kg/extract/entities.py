@@ -22,9 +22,8 @@ _KIND = {"PERSON": "Person", "ORG": "Organization", "GPE": "Location", "LOC": "L
          "FAC": "Location", "NORP": "Organization"}
 _STRIP_LEAD = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their",
                "our", "former", "ex"}
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december", "monday", "tuesday", "wednesday",
-           "thursday", "friday", "saturday", "sunday"}
+_MONTH_NAMES = frozenset(lex.MONTHS)
+_MONTHS = _MONTH_NAMES | frozenset(lex.WEEKDAYS)
 _POSTNOMINALS = {"QC", "MP", "MEP", "MSP", "KC", "OBE", "MBE", "CBE", "Jr", "Sr", "AM"}
 _NOT_NAMES = _MONTHS | {"god", "internet", "web", "christmas", "easter", "the", "mps", "meps",
                         "qc", "mp", "mep", "if", "but", "and", "or", "when", "while"}
@@ -406,10 +405,6 @@ def _title_people(doc: Doc, words: Words) -> Iterable[Mention]:
         if any(doc[k].lower_ in lex.ORG_HEADS for k in range(i + 1, j)):
             continue  # a person's name holds no "Court", "Council", "Party"
         yield Mention(i + 1, j, "Person", doc[i + 1 : j].text, votes=1.5)
-
-
-_MONTH_NAMES = _MONTHS - {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                          "sunday"}
 
 
 def _month_surnames(doc: Doc, words: Words) -> Iterable[Mention]:

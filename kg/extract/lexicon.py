@@ -9,6 +9,11 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+#: In calendar order: dates.py reads a month's number and a weekday's place from these.
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
 HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "baroness", "baron",
      "prof", "professor", "rev", "reverend", "mx", "mr.", "mrs.", "ms.", "dr.", "prof."}
