@@ -22,6 +22,7 @@ from kg.extract.legislation import find_actions, find_laws, law_entities
 from kg.extract.roles import find_roles
 from kg.extract.statements import find_statements
 from kg.extract.tenure import tenure_roles
+from kg.extract.titles import title_before
 from kg.model import Article, Entity, Role
 
 __all__ = ["MODEL", "load_model", "model_version", "extract", "extract_all"]
@@ -133,7 +134,6 @@ def _alias(text: str) -> str:
 
 def _lede_roles(ctx: Context, coref: Coref, roles: list[Role]) -> list[Role]:
     """"The governor of X has ..." opening an article: the title of the person named next."""
-    from kg.extract.roles import title_before
 
     sents = ctx.sents
     if not sents:
@@ -176,7 +176,6 @@ def _tenure_roles(ctx: Context, coref: Coref, roles: list[Role]) -> list[Role]:
 
 def _described_roles(ctx: Context, coref: Coref, roles: list[Role]) -> list[Role]:
     """Roles stated by a description that names a person ("The Tory leader said ...")."""
-    from kg.extract.roles import title_before
 
     have = {(r.person, r.title) for r in roles}
     out = []

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import InitVar, dataclass, field
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -27,9 +28,9 @@ class Context:
     nested: dict[int, str] = field(default_factory=dict)
     mention_of: dict[int, Mention] = field(default_factory=dict)
     in_quote: list[bool] = field(default_factory=list)
-    words: Words | None = None  # read from ``doc`` if not given
+    words: InitVar[Words | None] = None  # read from ``doc`` if not given
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, words: Words | None) -> None:
         self.tok_entity = [None] * len(self.doc)
         self.kind = {c.key: c.kind for c in self.clusters}
         self.name = {c.key: c.name for c in self.clusters}
@@ -46,7 +47,7 @@ class Context:
         self.sents = list(self.doc.sents)
         # each token's lower case, lemma and dependency: rules scan these for the rare words
         # they start from and make spaCy token objects only there
-        words = self.words or Words(self.doc)
+        words = words or Words(self.doc)
         self.lower, self.lemma, self.dep = words.lower, words.lemma, words.dep
 
     # ------------------------------------------------------------ entities
@@ -54,7 +55,7 @@ class Context:
         """The entity a token belongs to (the outer organisation for "government of X")."""
         return self.nested.get(tok.i) or self.tok_entity[tok.i]
 
-    def entity_in(self, tokens: list[Token] | SpacySpan, kinds: tuple[str, ...] = ()) -> str | None:
+    def entity_in(self, tokens: Iterable[Token], kinds: tuple[str, ...] = ()) -> str | None:
         """The first entity of one of ``kinds`` among ``tokens``."""
         for tok in tokens:
             key = self.entity_of(tok) or self.tok_entity[tok.i]

@@ -174,18 +174,19 @@ class Coref:
                 return None if named else ""
         return None
 
-    def _recent(self, key: str, tok: Token, want: str = "", reported: frozenset[int] = frozenset(),
-                since: int = -1) -> bool:
+    def _recent(self, key: str, tok: Token, want: str, reported: frozenset[int],
+                since: int) -> bool:
         """True unless another person of the same gender was named since ``key`` (or since
         token ``since``); names in the reported words before the pronoun and passed-over ones
         do not count. Before ``since``, in the statement's own sentence, only the subject
         of a clause set beside the speaker's counts ("X said so, but Y rejected it")."""
         doc = self.ctx.doc
+        sent_start = tok.sent.start
         i = tok.i - 1
         while i >= 0 and tok.i - i < 120:
             if i < since:
                 return not self._rebutted(key, i, want)
-            if i >= tok.sent.start and self.ctx.dep[i] in {"nsubj", "nsubjpass"} \
+            if i >= sent_start and self.ctx.dep[i] in {"nsubj", "nsubjpass"} \
                     and self.ctx.lower[i] in lex.TITLE_HEADS \
                     and doc[i].tag_ == "NN" and not self.ctx.tok_entity[i] \
                     and not self.ctx.is_quoted(doc[i]) and self.description(doc[i]) != key:
@@ -197,7 +198,7 @@ class Coref:
                 return True
             if other and other != key and self.ctx.kind[other] == "Person" \
                     and not self.ctx.is_quoted(doc[i]) and i not in reported \
-                    and not (want and self._passed_over(i, want)) \
+                    and not self._passed_over(i, want) \
                     and not self._subject_before(key, i):
                 return False
             i -= 1

@@ -24,7 +24,7 @@ _STRIP_LEAD = {"the", "a", "an", "this", "that", "these", "those", "his", "her",
                "our", "former", "ex"}
 _MONTH_NAMES = frozenset(lex.MONTHS)
 _MONTHS = _MONTH_NAMES | frozenset(lex.WEEKDAYS)
-_POSTNOMINALS = {"QC", "MP", "MEP", "MSP", "KC", "OBE", "MBE", "CBE", "Jr", "Sr", "AM"}
+_POSTNOMINALS = lex.POSTNOMINALS
 _NOT_NAMES = _MONTHS | {"god", "internet", "web", "christmas", "easter", "the", "mps", "meps",
                         "qc", "mp", "mep", "if", "but", "and", "or", "when", "while"}
 

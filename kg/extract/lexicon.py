@@ -14,6 +14,9 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "september", "october", "november", "december")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
+#: Letters after a person's name ("Ann Lee QC", "Tom Reid MP").
+POSTNOMINALS = frozenset({"QC", "MP", "MEP", "MSP", "KC", "OBE", "MBE", "CBE", "Jr", "Sr", "AM"})
+
 HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "baroness", "baron",
      "prof", "professor", "rev", "reverend", "mx", "mr.", "mrs.", "ms.", "dr.", "prof."}

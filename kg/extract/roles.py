@@ -28,12 +28,14 @@ from kg.extract.titles import (
 )
 from kg.model import Role
 
-__all__ = ["find_roles", "title_before"]
+__all__ = ["find_roles"]
 
 _POSTNOMINAL_ROLES = {"QC", "KC", "MP", "MEP", "MSP"}
 #: Marks that open a clause after a name: "Ann Hill, who ...", "Ann Hill - who ...".
 _CLAUSE_OPENERS = {",", "-", "–", "—", "("}
 _LEAD_VERBS = {"lead": "leader", "chair": "chair", "head": "head", "run": "head"}
+#: What may stand right before a title in apposition ("..., the party's leader, X").
+_BEFORE_APPOSITION = DETS | {",", "by", "to"}
 
 
 def _people(ctx: Context) -> Iterator[tuple[int, int, str]]:
@@ -302,7 +304,7 @@ def _apposition_before(ctx: Context, person: str, lead: int, start: int, end: in
     if owner is not None:
         org = org or owner[1]
     elif not (succession or first == sent.start
-              or doc[first - 1].lower_ in DETS | {",", "by", "to"}):
+              or doc[first - 1].lower_ in _BEFORE_APPOSITION):
         return None
     role = role_of(ctx, person, first, title_end, org or of_org, doc[start], "apposition-before",
                    0.8, first, end - 1)
@@ -341,6 +343,7 @@ def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
     sent = doc[start].sent
     verb = doc[end + 2]
     if verb.lemma_ in _LEAD_VERBS:
+        past = "former " if verb.tag_ == "VBD" else ""  # "who led the party until 1992"
         j = end + 3
         while j < sent.end and doc[j].lower_ in DETS:
             j += 1
@@ -349,7 +352,6 @@ def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
             m_end = j
             while m_end < sent.end and ctx.entity_of(doc[m_end]) == key:
                 m_end += 1
-            past = "former " if verb.tag_ == "VBD" else ""  # "who led the party until 1992"
             return Role(person=person, title=past + _LEAD_VERBS[verb.lemma_], organization=key,
                         former=bool(past), evidence=ctx.evidence(sent, start, m_end - 1,
                                                                  "relative-clause", 0.75))
@@ -357,7 +359,6 @@ def _relative(ctx: Context, person: str, start: int, end: int) -> Role | None:
         if key is None and obj is not None and obj.lower_ in lex.ORG_HEADS and obj.is_lower \
                 and end + 3 < sent.end and doc[end + 3].lower_ == "the":
             # "Ann Hill, who chairs the health committee": a body the text does not name
-            past = "former " if verb.tag_ == "VBD" else ""
             return Role(person=person, title=past + _LEAD_VERBS[verb.lemma_], former=bool(past),
                         evidence=ctx.evidence(sent, start, obj.i, "relative-clause", 0.65))
     elif verb.lemma_ == "be":

@@ -20,11 +20,12 @@ _GERUND_PREPS = {"after", "by", "before", "while", "when", "in", "despite"}
 #: Verbs whose object is shown or heard speaking ("the film showed X telling", "was heard
 #: saying"), or quoted ("the paper quoted X as saying").
 _SHOWING = {"show", "see", "hear", "film", "catch", "record", "capture", "quote"}
-#: Words for people who are not named ("a spokesman", "an aide"): never a speaker by description.
+#: Honorifics that tell a person's gender (a title of the other one cannot describe them).
 _MALE = {"lord", "sir", "mr"}
 _FEMALE = {"lady", "baroness", "dame", "mrs", "ms"}
 #: Letters after a name ("Ann Lee MSP"): the person's, never a speaker of their own.
-_POSTNOMINALS = {"MP", "MSP", "MEP", "AM", "MLA", "QC", "KC", "OBE", "MBE", "CBE"}
+_POSTNOMINALS = lex.POSTNOMINALS - {"Jr", "Sr"} | {"MLA"}
+#: Words for people who are not named ("a spokesman", "an aide"): never a speaker by description.
 _UNNAMED = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "official", "source",
             "aide", "man", "woman", "friend"}
 
@@ -337,15 +338,13 @@ class Speakers:
                 if key and ctx.kind[key] in kinds:
                     return key
             if child.dep_ == "prep" and child.lower_ in preps:
-                for pobj in child.children:
-                    key = ctx.entity_of(pobj)
-                    if key and ctx.kind[key] in kinds:
-                        return key
+                key = ctx.entity_in(child.children, kinds)
+                if key:
+                    return key
             if people and child.dep_ == "acl" and child.tag_ == "VBN":
                 # "figures gathered by X", "a study carried out by X": the participle's agent
                 for agent in (c for c in child.children if c.dep_ == "agent"):
-                    for pobj in agent.children:
-                        key = ctx.entity_of(pobj)
-                        if key and ctx.kind[key] in kinds:
-                            return key
+                    key = ctx.entity_in(agent.children, kinds)
+                    if key:
+                        return key
         return None

@@ -29,8 +29,9 @@ _CONTRAST = {"while", "whereas", "although", "though"}
 #: the Greens"), which the parser often hangs on the label instead of the verb.
 _LABELS = {"brand", "label", "dub", "call", "describe"}
 #: Nouns for organisations besides those of ``lex.ORG_HEADS`` ("the firm said").
-_ORG_WORDS = {"firm", "company", "group", "club", "airline", "carmaker", "bank", "retailer",
-              "charity", "paper", "newspaper", "broadcaster", "studio", "label", "team"}
+_ORG_WORDS = {"firm", "club", "airline", "carmaker", "retailer", "charity", "paper",
+              "newspaper", "broadcaster", "studio", "label", "team"}
+_ORG_NOUNS = lex.ORG_HEADS | _ORG_WORDS
 #: Verbs whose infinitive says nothing was said ("declined to comment").
 _NOT_SAYING = {"decline", "refuse", "fail"}
 
@@ -119,7 +120,7 @@ def _is_reporting(tok: Token) -> bool:
                 return True  # "plans branded 'reckless' by the Greens" (passive label)
             return bool(preps & {"for", "on"}) or "dobj" in deps and bool(
                 deps & {"oprd", "xcomp", "ccomp", "attr", "npadvmod"}) or (
-                "dobj" in deps and any(t.text in "\"“‘'" for t in tok.doc[tok.i : tok.i + 12]))
+                "dobj" in deps and quoted)
         if tok.lemma_ == "point":
             return "out" in preps
         return bool(deps & {"ccomp", "dobj", "prep", "oprd"})
@@ -210,7 +211,7 @@ def _other_speaker(ctx: Context, coref: Coref, subj: Token,
         return kind != "Person" or coref.gender.get(prev[0], want) != want
     if low in lex.TITLE_HEADS or np_title_head(subj) is not None:
         return kind != "Person"
-    if low in lex.ORG_HEADS | _ORG_WORDS:
+    if low in _ORG_NOUNS:
         return kind != "Organization"
     return False  # "said the American": may well be the one who just spoke
 

@@ -13,6 +13,7 @@ from kg.extract.context import Context
 from kg.model import Role
 
 DETS = {"the", "a", "an"}
+_DETS_OR_PRESS = DETS | {"magazine", "newspaper"}
 
 def word_at(doc: Doc, i: int) -> tuple[str, int]:
     """The word ending at token ``i``, joining hyphenated parts ("co-ordinator"); its start."""
@@ -287,7 +288,7 @@ def owner_before(ctx: Context, i: int, stop: int) -> tuple[int, str | None] | No
             return s, key if ctx.kind[key] == "Organization" else None
         if doc[i - 1].pos_ in {"NOUN", "PROPN"}:
             j = i - 1
-            while j - 1 >= stop and doc[j - 1].lower_ in DETS | {"magazine", "newspaper"}:
+            while j - 1 >= stop and doc[j - 1].lower_ in _DETS_OR_PRESS:
                 j -= 1
             return j, None
     return None
