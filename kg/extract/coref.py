@@ -13,6 +13,9 @@ from kg.model import Role
 
 _FEMALE = {"mrs", "ms", "miss", "lady", "baroness", "dame", "she", "her"}
 _MALE = {"mr", "sir", "lord", "baron", "he", "him", "his"}
+#: Heads of a description that stands for an organisation ("the campaign", "the firm").
+_ORG_DESCRIPTION_HEADS = lex.ORG_HEADS | {"alliance", "campaign", "group", "charity", "firm",
+                                          "company"}
 
 
 def _before(tok: Token, sentences: int) -> Iterator[int]:
@@ -239,7 +242,7 @@ class Coref:
         head = tok.lower_
         mods = {c.lower_ for c in tok.children if c.dep_ in {"compound", "amod"}
                 and c.lower_ not in lex.PARTY_ADJECTIVES and not self.ctx.entity_of(c)}
-        if head in lex.ORG_HEADS | {"alliance", "campaign", "group", "charity", "firm", "company"}:
+        if head in _ORG_DESCRIPTION_HEADS:
             return self._org_named(tok)
         if head not in lex.TITLE_HEADS:
             return None
@@ -248,9 +251,9 @@ class Coref:
         matches: list[str] = []
         for person, titles in self.titles.items():
             for title in titles:
-                words = set(title.replace("-", " ").split())
-                last = title.replace("-", " ").split()[-1]
-                if last == head and mods <= words and former == title.startswith("former") \
+                parts = title.replace("-", " ").split()
+                words = set(parts)
+                if parts[-1] == head and mods <= words and former == title.startswith("former") \
                         and ("shadow" in words) == ("shadow" in mods):
                     matches.append(person)
                     break

@@ -65,7 +65,7 @@ TITLE_MODIFIERS = frozenset(
 )
 
 #: Occupations named before a name ("jockey Ann Hill", "film star Lee Ray") that the suffix
-#: test of ``roles.is_occupation`` ("-er", "-ist", "-man", ...) does not catch.
+#: test of ``titles.is_occupation`` ("-er", "-ist", "-man", ...) does not catch.
 OCCUPATIONS = frozenset(
     """
     star chef cook jockey pilot nurse surgeon poet vet architect diplomat tycoon magnate
